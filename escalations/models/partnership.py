@@ -1,0 +1,221 @@
+"""The tenant and its people: partnership, policy versions, agencies, contacts, memberships."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .choices import AGENCY_ROLES, PARTNERSHIP_ROLES, Region, Role, Sector
+
+
+class User(AbstractUser):
+    """A person who signs in. People leave by being deactivated, never deleted: history
+    must keep who did what."""
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValidationError(
+            "People are never deleted, so that history keeps who did what: deactivate them."
+        )
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Partnership(models.Model):
+    """A safeguarding children partnership: the tenant."""
+
+    name = models.CharField(max_length=200, unique=True)
+    region = models.CharField(
+        max_length=20, choices=Region.choices, default=Region.ENGLAND_AND_WALES
+    )
+    reporting_year_start_month = models.PositiveSmallIntegerField(
+        default=4, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    suppression_threshold = models.PositiveSmallIntegerField(
+        default=5, help_text="Public figures below this count are shown as suppressed."
+    )
+    need_levels = models.JSONField(
+        default=list, blank=True, help_text="The partnership's own labels for levels of need."
+    )
+    age_bands = models.JSONField(default=list, blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.name
+
+    def closure_dates(self) -> tuple[dt.date, ...]:
+        return tuple(self.closure_days.values_list("date", flat=True))
+
+    def current_policy(self, at: dt.datetime | None = None) -> Policy:
+        at = at or timezone.now()
+        policy = self.policies.filter(effective_from__lte=at).order_by("-version").first()
+        if policy is None:
+            raise ValidationError(f"{self} has no escalation policy in force.")
+        return policy
+
+
+class Policy(models.Model):
+    """A version of the partnership's escalation policy. An escalation keeps the version it
+    was raised under for its whole life, so a version in use is never edited: a change is a
+    new version."""
+
+    partnership = models.ForeignKey(Partnership, models.PROTECT, related_name="policies")
+    version = models.PositiveIntegerField()
+    effective_from = models.DateTimeField(default=timezone.now)
+    acknowledge_days = models.PositiveSmallIntegerField(default=1)
+    stage_1_days = models.PositiveSmallIntegerField(default=3)
+    stage_2_days = models.PositiveSmallIntegerField(default=3)
+    stage_3_days = models.PositiveSmallIntegerField(default=5)
+    stage_4_days = models.PositiveSmallIntegerField(default=10)
+    urgent_acknowledge_hours = models.PositiveSmallIntegerField(default=2)
+    urgent_stage_1_hours = models.PositiveSmallIntegerField(default=24)
+    urgent_stage_2_hours = models.PositiveSmallIntegerField(default=24)
+    urgent_stage_3_hours = models.PositiveSmallIntegerField(default=24)
+    urgent_stage_4_hours = models.PositiveSmallIntegerField(default=48)
+    cutoff = models.TimeField(default=dt.time(17, 0))
+    reminder_time = models.TimeField(default=dt.time(9, 0))
+    escalate_on_breach = models.BooleanField(
+        default=False,
+        help_text="Off: a breach alerts people and the raising side decides. "
+        "On: the system escalates at the due moment.",
+    )
+    partnership_from_stage = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "policies"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "version"], name="policy_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} policy v{self.version}"
+
+    def stage_days(self, stage: int) -> int:
+        return int(getattr(self, f"stage_{stage}_days"))
+
+    def urgent_stage_hours(self, stage: int) -> int:
+        return int(getattr(self, f"urgent_stage_{stage}_hours"))
+
+    def clean(self) -> None:
+        if self.pk and self.escalations.exists():
+            raise ValidationError(
+                "Escalations were raised under this version: add a new version instead."
+            )
+
+
+class ClosureDay(models.Model):
+    """A day the partnership's agencies are closed. Adding one later does not move the due
+    moments of live stages."""
+
+    partnership = models.ForeignKey(Partnership, models.PROTECT, related_name="closure_days")
+    date = models.DateField()
+    reason = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "date"], name="closure_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %B %Y}: {self.reason}"
+
+
+class Agency(models.Model):
+    partnership = models.ForeignKey(Partnership, models.PROTECT, related_name="agencies")
+    name = models.CharField(max_length=200)
+    sector = models.CharField(max_length=40, choices=Sector.choices)
+    active_from = models.DateField(default=dt.date(2000, 1, 1))
+    active_to = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="agency_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.active_from <= day and (self.active_to is None or day <= self.active_to)
+
+
+class StageContact(models.Model):
+    """The person who takes a stage for an agency (a DSL, team manager, detective sergeant,
+    named nurse...). An agency may name several for one stage."""
+
+    agency = models.ForeignKey(Agency, models.PROTECT, related_name="contacts")
+    stage = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    user = models.ForeignKey(User, models.PROTECT, related_name="stage_contacts")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "stage", "user"], name="stage_contact_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency}, stage {self.stage}: {self.user}"
+
+
+class Membership(models.Model):
+    """Where a person works and in which role. Partnership staff have no agency."""
+
+    user = models.OneToOneField(User, models.PROTECT, related_name="membership")
+    partnership = models.ForeignKey(Partnership, models.PROTECT, related_name="memberships")
+    agency = models.ForeignKey(
+        Agency, models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    job_title = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        where = self.agency or self.partnership
+        return f"{self.user}, {self.get_role_display()}, {where}"
+
+    def clean(self) -> None:
+        if self.role in AGENCY_ROLES and self.agency_id is None:
+            raise ValidationError({"agency": "A practitioner or manager belongs to an agency."})
+        if self.role in PARTNERSHIP_ROLES and self.agency_id is not None:
+            raise ValidationError({"agency": "Partnership staff belong to no agency."})
+        if self.agency_id and self.agency.partnership_id != self.partnership_id:
+            raise ValidationError({"agency": "That agency is in another partnership."})
+
+    @property
+    def is_partnership_team(self) -> bool:
+        return self.role in (Role.PARTNERSHIP_LEAD, Role.SCRUTINEER)
+
+
+class ReferenceSequence(models.Model):
+    """The last reference number given in a partnership and year (ESC-2026-0042)."""
+
+    partnership = models.ForeignKey(Partnership, models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "year"], name="reference_seq_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} {self.year}: {self.last}"

@@ -1,0 +1,223 @@
+"""The one way in for people (DESIGN.md section 7). Views, forms, admin actions and commands
+call these; each hands over to the transition code in ``workflows``, which locks, checks who
+may act, moves the state and writes history, timers and notifications in one transaction.
+
+A refusal raises ``Refused`` whose message says who may act, what is missing, or that the
+escalation has moved on or closed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+
+from workflows import holding, transitions
+from workflows.rules import Refused
+from workflows.transitions import ChildDetails, Dispute
+
+from .audit import save_with_reason
+from .models import Agency, Escalation, Extension, Note, StageHolder, User
+from .models import NotificationEvent as Event
+from .notifications import notify
+from .selectors import escalation_visible_to
+
+__all__ = [
+    "ChildDetails",
+    "Refused",
+    "escalation_accept_extension",
+    "escalation_acknowledge",
+    "escalation_add_note",
+    "escalation_escalate",
+    "escalation_hand_over",
+    "escalation_propose_extension",
+    "escalation_raise",
+    "escalation_record_on_case_file",
+    "escalation_resolve",
+    "escalation_respond",
+    "escalation_withdraw",
+]
+
+
+def escalation_raise(
+    *,
+    raised_by: User,
+    receiving_agency: Agency,
+    category: str,
+    child_reference: str,
+    decision_disputed: str,
+    reasons: str,
+    outcome_sought: str,
+    raising_agency: Agency | None = None,
+    urgent: bool = False,
+    immediate_risk: bool = False,
+    start_stage: int = 1,
+    immediate_action_at: dt.datetime | None = None,
+    subject: str = "children",
+    receiving_case_number: str = "",
+    age_band: str = "",
+    more_children: Sequence[ChildDetails] = (),
+    impact_on_child: str = "",
+    level_of_need: str = "",
+    case_status: str = "none",
+    family_informed: str = "yes",
+    family_not_informed_reason: str = "",
+) -> Escalation:
+    children = [*more_children]
+    if child_reference.strip():
+        children.insert(0, ChildDetails(child_reference, receiving_case_number, age_band))
+    return transitions.raise_escalation(
+        raised_by=raised_by,
+        raising_agency=raising_agency,
+        receiving_agency=receiving_agency,
+        dispute=Dispute(
+            category=category,
+            decision_disputed=decision_disputed,
+            reasons=reasons,
+            outcome_sought=outcome_sought,
+            subject=subject,
+            impact_on_child=impact_on_child,
+            level_of_need=level_of_need,
+            case_status=case_status,
+            family_informed=family_informed,
+            family_not_informed_reason=family_not_informed_reason,
+        ),
+        children=children,
+        urgent=urgent,
+        immediate_risk=immediate_risk,
+        immediate_action_at=immediate_action_at,
+        start_stage=start_stage,
+    )
+
+
+def escalation_acknowledge(
+    *, escalation: Escalation, by: User, holder: User | None = None
+) -> Escalation:
+    return transitions.acknowledge(escalation_id=escalation.pk, by=by, holder=holder)
+
+
+def escalation_respond(
+    *,
+    escalation: Escalation,
+    by: User,
+    decision: str,
+    response: str,
+    expected_stage: int | None = None,
+) -> Escalation:
+    return transitions.respond(
+        escalation_id=escalation.pk,
+        by=by,
+        decision=decision,
+        response=response,
+        expected_stage=expected_stage,
+    )
+
+
+def escalation_escalate(
+    *, escalation: Escalation, by: User | None, reason: str, expected_stage: int | None = None
+) -> Escalation:
+    return transitions.escalate(
+        escalation_id=escalation.pk, by=by, reason=reason, expected_stage=expected_stage
+    )
+
+
+def escalation_resolve(
+    *,
+    escalation: Escalation,
+    by: User,
+    outcome: str,
+    summary: str,
+    agreed_actions: str,
+    learning: str = "",
+    expected_stage: int | None = None,
+) -> Escalation:
+    return transitions.resolve(
+        escalation_id=escalation.pk,
+        by=by,
+        outcome=outcome,
+        summary=summary,
+        agreed_actions=agreed_actions,
+        learning=learning,
+        expected_stage=expected_stage,
+    )
+
+
+def escalation_withdraw(
+    *, escalation: Escalation, by: User, reason: str, expected_stage: int | None = None
+) -> Escalation:
+    return transitions.withdraw(
+        escalation_id=escalation.pk, by=by, reason=reason, expected_stage=expected_stage
+    )
+
+
+def escalation_propose_extension(
+    *,
+    escalation: Escalation,
+    by: User,
+    new_due_date: dt.date,
+    reason: str,
+    expected_stage: int | None = None,
+) -> Extension:
+    return holding.propose_extension(
+        escalation_id=escalation.pk,
+        by=by,
+        new_due_date=new_due_date,
+        reason=reason,
+        expected_stage=expected_stage,
+    )
+
+
+def escalation_accept_extension(
+    *, extension: Extension, by: User, expected_stage: int | None = None
+) -> Extension:
+    return holding.accept_extension(extension_id=extension.pk, by=by, expected_stage=expected_stage)
+
+
+def escalation_hand_over(
+    *,
+    escalation: Escalation,
+    by: User,
+    to: User,
+    holder: User | None = None,
+    expected_stage: int | None = None,
+) -> StageHolder:
+    return holding.hand_over(
+        escalation_id=escalation.pk, by=by, to=to, holder=holder, expected_stage=expected_stage
+    )
+
+
+def escalation_record_on_case_file(
+    *, escalation: Escalation, by: User, stage: int, reference: str
+) -> Escalation:
+    return holding.record_on_case_file(
+        escalation_id=escalation.pk, by=by, stage=stage, reference=reference
+    )
+
+
+def escalation_add_note(*, escalation: Escalation, author: User, text: str) -> Note:
+    """Anyone who can see the escalation may add to it; notes are never edited."""
+    if not escalation_visible_to(author).filter(pk=escalation.pk).exists():
+        raise Refused("Only people who can see this escalation can add a note to it.")
+    text = (text or "").strip()
+    if not text:
+        raise Refused("Enter the note.")
+    if len(text) > Note._meta.get_field("text").max_length:  # type: ignore[operator]
+        raise Refused("A note must be 5,000 characters or fewer.")
+    with transaction.atomic():
+        note = save_with_reason(
+            Note(escalation=escalation, author=author, text=text, created_at=timezone.now()),
+            by=author,
+            reason="Note added",
+        )
+        holders = StageHolder.objects.filter(
+            stage_record__escalation=escalation, until__isnull=True
+        ).exclude(user=author)
+        notify(
+            escalation=escalation,
+            event=Event.NOTE,
+            recipients=[h.user for h in holders.select_related("user")],
+            stage=escalation.stage,
+        )
+    return note

@@ -1,0 +1,189 @@
+"""The viewflow flow that carries each escalation (DESIGN.md section 9).
+
+One process per escalation. The stage is a ``Handle`` task completed from our transition code
+(a ``View`` task has a single owner and cannot be held by two agencies); holders live in our
+own stage records. Timers are non-interrupting boundary timers on the stage and
+acknowledgement tasks: when the stage task completes, viewflow cancels its waiting timers; when
+one fires, its handler re-reads the escalation under the lock and does nothing if its stage has
+ended. The escalation's ``status`` is the one source of truth for the stage: the flow only
+waits on it.
+
+    start -> split -+-> acknowledgement --------------------------> end
+                    |     (timer: acknowledgement due -> chase)
+                    +-> stage -> still open? -yes-> stage (again, for the next stage)
+                          |                  -no--> end
+                          (timers: reminder -> remind; due moment -> breach)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from viewflow import this
+from viewflow.workflow import flow
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import STATUS
+
+from escalations.models import Escalation, StageRecord
+
+from .locks import EscalationRowLock
+from .timescales import Clock
+
+
+def escalation_of(activation: Any) -> Escalation:
+    """The escalation a process carries, read afresh (the process's seed is set from the
+    first moment, before the escalation row points back at the process)."""
+    return Escalation.objects.select_related("partnership", "policy").get(
+        pk=activation.process.seed_object_id
+    )
+
+
+def _current_record(escalation: Escalation) -> StageRecord:
+    return escalation.stage_records.get(stage=escalation.stage)
+
+
+def _clock(escalation: Escalation) -> Clock:
+    return Clock.of(partnership=escalation.partnership, policy=escalation.policy)
+
+
+def _fired_for_stage(activation: Any) -> int:
+    """The stage whose timer fired: recorded on the timer task when it was armed."""
+    timer_task = activation.task.previous.get()
+    return int(timer_task.data["stage"])
+
+
+class EscalationFlow(flow.Flow):
+    """Escalation
+
+    The staged resolution of one professional difference.
+    """
+
+    lock_impl = EscalationRowLock()
+
+    start = flow.StartHandle().Next(this.split)
+    split = flow.Split().Next(this.acknowledgement).Next(this.stage)
+
+    acknowledgement = flow.Handle().Next(this.end)
+    acknowledgement_due = flow.nodes.TimerBoundary(
+        this.acknowledgement, this.acknowledgement_due_at, interrupting=False
+    ).Next(this.chase_acknowledgement)
+    chase_acknowledgement = flow.Function(this.on_acknowledgement_due).Next(this.end)
+
+    stage = flow.Handle().Next(this.still_open)
+    stage_reminder = flow.nodes.TimerBoundary(
+        this.stage, this.reminder_at, interrupting=False
+    ).Next(this.remind)
+    stage_due = flow.nodes.TimerBoundary(this.stage, this.due_at, interrupting=False).Next(
+        this.breach
+    )
+    remind = flow.Function(this.on_reminder).Next(this.end)
+    breach = flow.Function(this.on_due).Next(this.end)
+    still_open = flow.If(this.is_open).Then(this.stage).Else(this.end)
+
+    end = flow.End()
+
+    # timer moments: computed when the timer is armed, from our own records
+
+    def acknowledgement_due_at(self, activation: Any) -> dt.datetime:
+        escalation = escalation_of(activation)
+        activation.task.data["stage"] = escalation.stage
+        assert escalation.acknowledgement_due_at is not None
+        return escalation.acknowledgement_due_at
+
+    def due_at(self, activation: Any) -> dt.datetime:
+        escalation = escalation_of(activation)
+        activation.task.data["stage"] = escalation.stage
+        return _current_record(escalation).due_at
+
+    def reminder_at(self, activation: Any) -> dt.datetime:
+        escalation = escalation_of(activation)
+        activation.task.data["stage"] = escalation.stage
+        record = _current_record(escalation)
+        return _clock(escalation).reminder(due_at=record.due_at, urgent=escalation.urgent)
+
+    def is_open(self, activation: Any) -> bool:
+        return escalation_of(activation).is_open
+
+    # timer handlers: the same transition code as people, with by=None for the system
+
+    def on_acknowledgement_due(self, activation: Any) -> None:
+        from . import timers  # the transition code drives this flow: imported late
+
+        timers.chase_acknowledgement(escalation_id=escalation_of(activation).pk)
+
+    def on_reminder(self, activation: Any) -> None:
+        from . import timers
+
+        timers.remind(
+            escalation_id=escalation_of(activation).pk, stage=_fired_for_stage(activation)
+        )
+
+    def on_due(self, activation: Any) -> None:
+        from . import timers
+
+        timers.breach(
+            escalation_id=escalation_of(activation).pk, stage=_fired_for_stage(activation)
+        )
+
+
+# The transition code moves the flow with these; nothing else touches its tasks.
+
+
+def start_process(escalation: Escalation) -> Process:
+    process: Process = EscalationFlow.start.run(_process_seed=escalation)
+    return process
+
+
+def _open_task(escalation: Escalation, node: Any) -> Task | None:
+    return (
+        Task.objects.filter(process_id=escalation.process_id, flow_task=node, status=STATUS.NEW)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def complete_stage(escalation: Escalation) -> None:
+    """The current stage has concluded: the flow starts the next stage's task and timers if
+    the escalation is still open, or ends."""
+    task = _open_task(escalation, EscalationFlow.stage)
+    if task is not None:
+        EscalationFlow.stage.run(task)
+
+
+def complete_acknowledgement(escalation: Escalation) -> None:
+    task = _open_task(escalation, EscalationFlow.acknowledgement)
+    if task is not None:
+        EscalationFlow.acknowledgement.run(task)
+
+
+def close_process(escalation: Escalation) -> None:
+    """The escalation is settled: cancel a pending acknowledgement and its timer, then let
+    the stage task end the process."""
+    pending = Task.objects.filter(
+        process_id=escalation.process_id,
+        flow_task__in=[EscalationFlow.acknowledgement, EscalationFlow.acknowledgement_due],
+        status__in=[STATUS.NEW, STATUS.SCHEDULED],
+    )
+    for task in pending:
+        activation = task.flow_task.activation_class(task)
+        activation.cancel()
+    complete_stage(escalation)
+
+
+def reschedule_stage_timers(escalation: Escalation) -> int:
+    """An extension moves the waiting reminder and due-moment timers of the current stage in
+    the same transaction (viewflow computes a timer's moment only once)."""
+    record = _current_record(escalation)
+    moments = {
+        EscalationFlow.stage_due: record.due_at,
+        EscalationFlow.stage_reminder: _clock(escalation).reminder(
+            due_at=record.due_at, urgent=escalation.urgent
+        ),
+    }
+    moved = 0
+    for node, moment in moments.items():
+        moved += Task.objects.filter(
+            process_id=escalation.process_id, flow_task=node, status=STATUS.SCHEDULED
+        ).update(scheduled=moment)
+    return moved

@@ -1,0 +1,94 @@
+"""What the clock does (DESIGN.md section 4, "Timers"), called from the flow's timer handlers.
+
+Each handler re-reads the escalation under its row lock and does nothing if its stage has ended,
+its moment has moved (an extension), or it has already acted: firing twice never doubles an
+effect. They go through the same transition code as people, with ``by=None``.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from escalations.audit import save_with_reason
+from escalations.models import NotificationEvent as Event
+from escalations.models import User
+from escalations.notifications import notify
+
+from .rules import agency_holders, current_holder_ids, partnership_leads, partnership_team
+from .states import LAST_STAGE
+from .transitions import _escalate_locked, locked
+
+
+def chase_acknowledgement(*, escalation_id: int) -> bool:
+    """Acknowledgement is late: the receiving agency's stage-2 contact is told."""
+    with locked(escalation_id) as escalation:
+        due = escalation.acknowledgement_due_at
+        if (
+            not escalation.is_open
+            or escalation.acknowledged_at is not None
+            or escalation.acknowledgement_chased_at is not None
+            or due is None
+            or timezone.now() < due
+        ):
+            return False
+        escalation.acknowledgement_chased_at = timezone.now()
+        save_with_reason(escalation, by=None, reason="Acknowledgement overdue")
+        notify(
+            escalation=escalation,
+            event=Event.ACKNOWLEDGEMENT_LATE,
+            recipients=agency_holders(escalation.receiving_agency, 2),
+            stage=escalation.stage,
+        )
+    return True
+
+
+def remind(*, escalation_id: int, stage: int) -> bool:
+    """At the reminder hour of the due day (urgent: two hours before) the holders are
+    reminded, once."""
+    with locked(escalation_id) as escalation:
+        if not escalation.is_open or escalation.stage != stage:
+            return False
+        record = escalation.stage_records.get(stage=stage)
+        if record.reminded_at is not None or timezone.now() >= record.due_at:
+            return False
+        record.reminded_at = timezone.now()
+        save_with_reason(record, by=None, reason="Reminder sent on the due day")
+        notify(
+            escalation=escalation,
+            event=Event.REMINDER,
+            recipients=User.objects.filter(pk__in=current_holder_ids(escalation)),
+            stage=stage,
+        )
+    return True
+
+
+def breach(*, escalation_id: int, stage: int) -> bool:
+    """At the due moment a breach is recorded on the stage; the holders, their managers (the
+    next stage's contacts) and, from the policy's stage, the partnership team are told; a
+    breach at stage 4 goes to the partnership lead. Then, only if the policy says so, the
+    system escalates."""
+    with locked(escalation_id) as escalation:
+        if not escalation.is_open or escalation.stage != stage:
+            return False
+        record = escalation.stage_records.get(stage=stage)
+        now = timezone.now()
+        if record.breached_at is not None or now < record.due_at:
+            return False
+        record.breached_at = now
+        save_with_reason(record, by=None, reason=f"Stage {stage} passed its due moment")
+        recipients = list(User.objects.filter(pk__in=current_holder_ids(escalation)))
+        if stage < LAST_STAGE:
+            recipients += agency_holders(escalation.raising_agency, stage + 1)
+            recipients += agency_holders(escalation.receiving_agency, stage + 1)
+            if stage >= escalation.policy.partnership_from_stage:
+                recipients += partnership_team(escalation)
+        else:
+            recipients += partnership_leads(escalation)
+        notify(escalation=escalation, event=Event.BREACHED, recipients=recipients, stage=stage)
+        if escalation.policy.escalate_on_breach and stage < LAST_STAGE:
+            _escalate_locked(
+                escalation,
+                by=None,
+                reason=f"Stage {stage} passed its due moment and the policy escalates on breach",
+            )
+    return True
