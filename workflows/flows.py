@@ -48,8 +48,9 @@ def _clock(escalation: Escalation) -> Clock:
 
 
 def _fired_for_stage(activation: Any) -> int:
-    """The stage whose timer fired: recorded on the timer task when it was armed."""
-    timer_task = activation.task.previous.get()
+    """The stage whose timer fired: recorded on the timer task when it was armed. (A re-run
+    handler also has the failed task before it, so pick the timer.)"""
+    timer_task = activation.task.previous.get(flow_task_type="TIMER")
     return int(timer_task.data["stage"])
 
 

@@ -47,10 +47,8 @@ def propose_extension(
         require_open(escalation, expected_stage=expected_stage)
         require_member(escalation, by)
         side = side_of(escalation, by)
-        refuse_unless(
-            side is not None,
-            f"Only a holder of stage {escalation.stage} can propose an extension.",
-        )
+        if side is None:
+            raise Refused(f"Only a holder of stage {escalation.stage} can propose an extension.")
         record = escalation.stage_records.get(stage=escalation.stage)
         clock = clock_of(escalation)
         current_due = timezone.localtime(record.due_at).date()

@@ -145,10 +145,9 @@ def holders_for_stage(escalation: Escalation, stage: int) -> list[tuple[Side, Us
     contact for the stage; at stage 4 also the partnership lead."""
     if stage == 1:
         raising: Iterable[User] = [escalation.raised_by]
+        named = escalation.receiving_holder
         receiving: Iterable[User] = (
-            [escalation.receiving_holder]
-            if escalation.receiving_holder_id
-            else agency_holders(escalation.receiving_agency, 1)
+            [named] if named is not None else agency_holders(escalation.receiving_agency, 1)
         )
     else:
         raising = agency_holders(escalation.raising_agency, stage)

@@ -1,0 +1,233 @@
+"""The clock's part (DESIGN.md section 4, "Timers"), with time moved by time-machine.
+
+Raised on Wednesday 2 December 2026 at 10:00: acknowledgement due Thursday 3 December 17:00;
+stage 1 due Monday 7 December 17:00 (three working days), reminder that morning at 09:00.
+"""
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.management import call_command
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from escalations import services
+from escalations.models import Escalation, Notification, NotificationEvent
+from tests.factories import raise_one
+from workflows import flows, timers
+from workflows.calendar import LONDON
+from workflows.sweep import sweep
+
+pytestmark = pytest.mark.django_db
+
+
+def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 12, day, hour, minute, tzinfo=LONDON)
+
+
+def sent(event: str, escalation: Escalation) -> set[str]:
+    return set(
+        Notification.objects.filter(escalation=escalation, event=event).values_list(
+            "recipient__username", flat=True
+        )
+    )
+
+
+def fresh(escalation: Escalation) -> Escalation:
+    return Escalation.objects.get(pk=escalation.pk)
+
+
+def test_acknowledgement_is_chased_to_the_receiving_stage_2_contact_once_it_is_late(
+    world, clock
+):
+    escalation = raise_one(world)
+    clock.move_to(at(3, 16, 59))
+    sweep()
+    assert sent(NotificationEvent.ACKNOWLEDGEMENT_LATE, escalation) == set()
+
+    clock.move_to(at(3, 17))
+    sweep()
+    assert sent(NotificationEvent.ACKNOWLEDGEMENT_LATE, escalation) == {
+        world.csc.manager.username
+    }
+    assert fresh(escalation).acknowledgement_chased_at == at(3, 17)
+
+
+def test_an_acknowledged_escalation_is_never_chased(world, clock):
+    escalation = raise_one(world)
+    services.escalation_acknowledge(escalation=escalation, by=world.csc.practitioner)
+    clock.move_to(at(4, 12))
+    sweep()
+    assert sent(NotificationEvent.ACKNOWLEDGEMENT_LATE, escalation) == set()
+
+
+def test_no_reminder_before_the_due_day_and_one_on_its_morning(world, clock):
+    escalation = raise_one(world)
+    clock.move_to(at(4, 17))  # Friday, the working day before
+    sweep()
+    assert sent(NotificationEvent.REMINDER, escalation) == set()
+
+    clock.move_to(at(7, 8, 59))
+    sweep()
+    assert sent(NotificationEvent.REMINDER, escalation) == set()
+
+    clock.move_to(at(7, 9))
+    sweep()
+    holders = {world.police.practitioner.username, world.csc.practitioner.username}
+    assert sent(NotificationEvent.REMINDER, escalation) == holders
+
+    sweep()  # and only once
+    assert Notification.objects.filter(event=NotificationEvent.REMINDER).count() == 2
+
+
+def test_a_breach_is_recorded_and_notified_at_the_due_moment(world, clock):
+    escalation = raise_one(world)
+    clock.move_to(at(7, 16, 59))
+    sweep()
+    assert escalation.stage_records.get().breached_at is None
+
+    clock.move_to(at(7, 17))
+    sweep()
+    record = escalation.stage_records.get()
+    assert record.breached_at == at(7, 17)
+    # the holders, and their managers: the next stage's contacts (police names none: its
+    # managers; the front door names its manager). The partnership is copied from stage 2.
+    assert sent(NotificationEvent.BREACHED, escalation) == {
+        world.police.practitioner.username,
+        world.csc.practitioner.username,
+        world.police.manager.username,
+        world.csc.manager.username,
+    }
+    assert fresh(escalation).status == "stage_1"  # the policy leaves the decision to people
+
+
+def test_a_breach_from_stage_2_copies_the_partnership_team(world, clock):
+    escalation = raise_one(world)
+    services.escalation_escalate(escalation=escalation, by=world.police.practitioner, reason="x")
+    clock.move_to(at(7, 17))
+    sweep()
+    assert {world.lead.username, world.scrutineer.username} <= sent(
+        NotificationEvent.BREACHED, escalation
+    )
+
+
+def test_the_system_escalates_on_breach_only_when_the_policy_says_so(world, clock):
+    world.policy.escalate_on_breach = True
+    world.policy.save()
+    escalation = raise_one(world)
+    clock.move_to(at(7, 17))
+    sweep()
+
+    escalation = fresh(escalation)
+    assert escalation.status == "stage_2"
+    assert escalation.history.first().history_user is None
+    stage_1 = escalation.stage_records.get(stage=1)
+    assert (stage_1.conclusion, stage_1.concluded_at) == ("escalated", at(7, 17))
+    # stage 2 starts after the cut-off: day 0 is Tuesday, due Friday 11 December at 17:00
+    assert escalation.stage_due_at == at(11, 17)
+
+
+def test_firing_again_does_nothing_more(world, clock):
+    world.policy.escalate_on_breach = True
+    world.policy.save()
+    escalation = raise_one(world)
+    clock.move_to(at(7, 17))
+    sweep()
+    rows = Notification.objects.count()
+    history = escalation.history.count()
+
+    sweep()
+    assert timers.breach(escalation_id=escalation.pk, stage=1) is False
+    assert timers.remind(escalation_id=escalation.pk, stage=1) is False
+    assert timers.chase_acknowledgement(escalation_id=escalation.pk) is False
+    assert (Notification.objects.count(), escalation.history.count()) == (rows, history)
+    assert fresh(escalation).status == "stage_2"
+
+
+def test_a_timer_of_a_stage_that_has_ended_does_nothing(world, clock):
+    escalation = raise_one(world)
+    services.escalation_escalate(escalation=escalation, by=world.police.practitioner, reason="x")
+    assert timers.breach(escalation_id=escalation.pk, stage=1) is False
+    assert escalation.stage_records.get(stage=1).breached_at is None
+
+
+def test_an_extension_moves_the_waiting_timers(world, clock):
+    escalation = raise_one(world)
+    extension = services.escalation_propose_extension(
+        escalation=escalation,
+        by=world.csc.practitioner,
+        new_due_date=dt.date(2026, 12, 9),
+        reason="Waiting for the strategy discussion minutes",
+    )
+    services.escalation_accept_extension(extension=extension, by=world.police.practitioner)
+
+    waiting = Task.objects.filter(
+        process=fresh(escalation).process, status=STATUS.SCHEDULED, flow_task_type="TIMER"
+    )
+    moments = {str(task.flow_task): task.scheduled for task in waiting}
+    assert moments["Stage Due"] == at(9, 17)
+    assert moments["Stage Reminder"] == at(9, 9)
+
+    clock.move_to(at(7, 17))
+    sweep()
+    assert escalation.stage_records.get().breached_at is None
+
+    clock.move_to(at(9, 17))
+    sweep()
+    record = escalation.stage_records.get()
+    assert record.breached_at == at(9, 17)
+    assert record.original_due_at == at(7, 17)
+
+
+def test_an_urgent_reminder_comes_two_hours_before_the_due_moment(world, clock):
+    escalation = raise_one(world, urgent=True)
+    assert escalation.stage_due_at == at(3, 10)
+    clock.move_to(at(3, 7, 59))
+    sweep()
+    assert sent(NotificationEvent.REMINDER, escalation) == set()
+    clock.move_to(at(3, 8))
+    sweep()
+    assert sent(NotificationEvent.REMINDER, escalation)
+
+
+def test_timers_end_with_the_escalation(world, clock):
+    escalation = raise_one(world)
+    services.escalation_withdraw(
+        escalation=escalation, by=world.police.practitioner, reason="Strategy discussion held"
+    )
+    process = fresh(escalation).process
+    assert process.status == "DONE"
+    assert not Task.objects.filter(process=process, status__in=["NEW", "SCHEDULED"]).exists()
+
+
+def test_a_failing_handler_is_scrubbed_listed_alerted_and_can_be_re_run(
+    world, clock, monkeypatch, capsys
+):
+    escalation = raise_one(world)
+
+    def broken(**kwargs):
+        raise ValueError("a message that quotes case text: POL-123456 baby in the home")
+
+    monkeypatch.setattr(timers, "breach", broken)
+    clock.move_to(at(7, 17))
+    sweep()
+    failed = Task.objects.get(status=STATUS.ERROR)
+    stored = json.dumps(failed.data)
+    assert "POL-123456" not in stored and "baby" not in stored
+    assert failed.data["_exception"]["kind"] == "ValueError"
+    assert sent(NotificationEvent.TIMER_FAILED, escalation) == {world.lead.username}
+
+    call_command("timer_failures")
+    assert f"task {failed.pk}" in capsys.readouterr().out
+
+    monkeypatch.undo()
+    call_command("timer_failures", "--rerun", str(failed.pk))
+    assert escalation.stage_records.get().breached_at == at(7, 17)
+
+
+def test_timer_moments_come_from_the_stage_record(world, clock):
+    escalation = raise_one(world)
+    record = escalation.stage_records.get()
+    assert flows.reschedule_stage_timers(fresh(escalation)) == 2
+    assert record.due_at == at(7, 17)
