@@ -16,5 +16,5 @@ def escalation_detail(request: HttpRequest, reference: str) -> HttpResponse:
         escalation = escalation_get_visible(user=request.user, reference=reference)  # type: ignore[arg-type]
     except Escalation.DoesNotExist as missing:
         raise Http404("No such escalation") from missing
-    ViewLog.objects.create(escalation=escalation, user=request.user)
+    ViewLog.objects.create(escalation=escalation, user=request.user)  # type: ignore[misc]
     return render(request, "escalations/detail.html", {"escalation": escalation})

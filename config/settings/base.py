@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -69,11 +70,13 @@ TEMPLATES = [
 ]
 
 
-def database_from_env(default_url: str) -> dict:
+def database_from_env(default_url: str) -> dict[str, Any]:
     """PostgreSQL through DATABASE_URL; SQLite otherwise, tuned so the web app and the
     timer loop can write at once (immediate transactions take the write lock up front,
     WAL lets readers carry on)."""
-    config = dj_database_url.parse(os.environ.get("DATABASE_URL", default_url))
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(os.environ.get("DATABASE_URL", default_url))
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",

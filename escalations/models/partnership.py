@@ -197,7 +197,7 @@ class Membership(models.Model):
             raise ValidationError({"agency": "A practitioner or manager belongs to an agency."})
         if self.role in PARTNERSHIP_ROLES and self.agency_id is not None:
             raise ValidationError({"agency": "Partnership staff belong to no agency."})
-        if self.agency_id and self.agency.partnership_id != self.partnership_id:
+        if self.agency is not None and self.agency.partnership_id != self.partnership_id:
             raise ValidationError({"agency": "That agency is in another partnership."})
 
     @property
