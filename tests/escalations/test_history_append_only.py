@@ -1,0 +1,59 @@
+"""Nothing can edit or delete history (DESIGN.md section 4, "History")."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from escalations.models import Escalation
+from tests.factories import raise_one
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", ["update", "delete"])
+def test_the_database_refuses_to_change_a_historical_row(world, change):
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's")
+    escalation = raise_one(world)
+    rows = Escalation.history.filter(id=escalation.pk)
+    with pytest.raises(DatabaseError, match="History is append-only"), transaction.atomic():
+        if change == "update":
+            rows.update(history_change_reason="rewritten")
+        else:
+            rows.delete()
+    assert rows.get().history_change_reason == "Raised"
+
+
+# Calls that would change audited rows without writing their history. The outbox and
+# viewflow's task rows keep no history, so their bulk updates are listed by name.
+ALLOWED_BULK_UPDATES = {
+    ("workflows/flows.py", "Task"),
+    ("escalations/demo.py", "Notification"),
+}
+
+
+def bulk_update_calls() -> list[tuple[str, str]]:
+    found = []
+    for package in ("escalations", "workflows", "config"):
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in {"update", "bulk_update", "delete", "raw"}
+                    and "objects" in ast.unparse(node.func.value)
+                ):
+                    model = ast.unparse(node.func.value).split(".objects")[0].split("(")[-1]
+                    found.append((str(path.relative_to(ROOT)), model))
+    return found
+
+
+def test_no_bulk_update_or_delete_bypasses_history_on_audited_models():
+    unexpected = [call for call in bulk_update_calls() if call not in ALLOWED_BULK_UPDATES]
+    assert unexpected == []
