@@ -19,7 +19,11 @@ def save_with_reason(instance: M, *, by: User | None, reason: str) -> M:
     ``reason``."""
     instance._history_user = by  # type: ignore[attr-defined]
     instance._change_reason = reason  # type: ignore[attr-defined]
-    instance.save()
+    try:
+        instance.save()
+    finally:  # simple-history leaves them on the object for the next save to reuse
+        del instance._history_user  # type: ignore[attr-defined]
+        del instance._change_reason  # type: ignore[attr-defined]
     return instance
 
 

@@ -1,6 +1,7 @@
 """The test suite: PostgreSQL through DATABASE_URL when given, SQLite otherwise."""
 
 from .base import *  # noqa: F403
+from .base import MIDDLEWARE
 
 SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
 DEBUG = False
@@ -8,3 +9,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SITE_URL = "http://testserver"
 ALLOWED_HOSTS = ["*"]  # the test client and the live server only
+# the live server serves static files itself; WhiteNoise would warn of no collected files
+MIDDLEWARE = [name for name in MIDDLEWARE if not name.startswith("whitenoise.")]

@@ -9,6 +9,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -28,6 +30,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+@receiver(pre_delete, sender=User)
+def refuse_to_delete_people(sender: type[User], instance: User, **kwargs: Any) -> None:
+    """Bulk deletes too: a queryset's delete sends this for each person."""
+    raise ValidationError(
+        "People are never deleted, so that history keeps who did what: deactivate them."
+    )
 
 
 class Partnership(models.Model):

@@ -58,3 +58,16 @@ def bulk_update_calls() -> list[tuple[str, str]]:
 def test_no_bulk_update_or_delete_bypasses_history_on_audited_models():
     unexpected = [call for call in bulk_update_calls() if call not in ALLOWED_BULK_UPDATES]
     assert unexpected == []
+
+
+@pytest.mark.django_db
+def test_people_cannot_be_deleted_even_in_bulk():
+    from django.core.exceptions import ValidationError
+
+    from escalations.models import User
+
+    # a person with no membership yet: nothing else protects them
+    newcomer = User.objects.create_user(username="newcomer", password="x")
+    with pytest.raises(ValidationError, match="deactivate them"), transaction.atomic():
+        User.objects.filter(pk=newcomer.pk).delete()
+    assert User.objects.filter(pk=newcomer.pk).exists()

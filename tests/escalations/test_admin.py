@@ -1,0 +1,414 @@
+"""The admin for the partnership team: reference data kept with who and why, escalations
+read-only, nothing deleted (DESIGN.md sections 3, 4 "History", 5 and 9)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.db import models
+from django.test import Client
+from viewflow.workflow.models import Task
+
+from escalations import services
+from escalations.models import (
+    Agency,
+    ClosureDay,
+    Escalation,
+    Policy,
+    Sector,
+    StageContact,
+    User,
+    ViewLog,
+)
+from tests.factories import World, make_world, raise_one
+
+pytestmark = pytest.mark.django_db
+
+OURS = [
+    model
+    for model, model_admin in admin.site._registry.items()
+    if type(model_admin).__module__ == "escalations.admin"
+]
+
+
+def url(model: type[models.Model], view: str, *args: Any) -> str:
+    opts = model._meta
+    path = "/".join([f"/admin/{opts.app_label}/{opts.model_name}", *map(str, args), view])
+    return path.rstrip("/") + "/"
+
+
+def staff(user: User, *app_labels: str) -> Client:
+    """Signed in to the admin with every permission of these apps, delete included: the
+    admin itself must refuse what would bypass the services or lose history."""
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=app_labels))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def lead_client(world: World) -> Client:
+    return staff(world.lead, "escalations", "viewflow")
+
+
+def superuser_client() -> Client:
+    root = User.objects.create_superuser(username="root", email="root@example.org", password="x")
+    client = Client()
+    client.force_login(root)
+    return client
+
+
+def last_history(obj: models.Model) -> Any:
+    return obj.history.order_by("-history_date", "-history_id").first()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def busy_world(world: World, clock: Any) -> World:
+    """Something in every registered model: an escalation with a note, an extension, views
+    and notifications, a closure day, a signposting and the flow's process and tasks."""
+    escalation = raise_one(world)
+    services.escalation_add_note(
+        escalation=escalation, author=world.police.practitioner, text="Spoke to the DSL."
+    )
+    services.escalation_propose_extension(
+        escalation=escalation,
+        by=world.csc.practitioner,
+        new_due_date=dt.date(2026, 12, 9),
+        reason="The team manager is on leave.",
+    )
+    ViewLog.objects.create(escalation=escalation, user=world.police.practitioner)
+    ClosureDay.objects.create(
+        partnership=world.partnership, date=dt.date(2026, 12, 29), reason="Council closure"
+    )
+    world.partnership.signpostings.create(agency=world.police.agency, route="lado")
+    return world
+
+
+# the partnership lead's everyday work ------------------------------------------------------
+
+
+def test_a_partnership_lead_can_open_the_list_and_a_record_of_every_registered_model(busy_world):
+    client = lead_client(busy_world)
+    assert len(OURS) >= 15
+
+    for model in OURS:
+        listed = client.get(url(model, ""))
+        assert listed.status_code == 200, model
+        first = model._default_manager.order_by("pk").first()
+        assert first is not None, model
+        shown = client.get(url(model, "change", first.pk))
+        assert shown.status_code == 200, model
+        if hasattr(model, "history"):
+            assert client.get(url(model, "history", first.pk)).status_code == 200, model
+
+
+def test_a_partnership_lead_can_add_a_closure_day_and_its_history_says_who_and_why(world):
+    client = lead_client(world)
+
+    response = client.post(
+        url(ClosureDay, "add"),
+        {"partnership": world.partnership.pk, "date": "2026-12-29", "reason": "Council closure"},
+    )
+
+    assert response.status_code == 302
+    day = ClosureDay.objects.get(partnership=world.partnership, date=dt.date(2026, 12, 29))
+    added = last_history(day)
+    assert (added.history_type, added.history_user, added.history_change_reason) == (
+        "+",
+        world.lead,
+        "Added in the admin",
+    )
+
+
+def test_a_partnership_lead_can_add_an_agency_with_its_stage_contact(world):
+    client = lead_client(world)
+    dsl = world.outsider
+
+    response = client.post(
+        url(Agency, "add"),
+        {
+            "partnership": world.partnership.pk,
+            "name": "Northshire Primary School",
+            "sector": Sector.EDUCATION_SCHOOL,
+            "active_from": "2026-09-01",
+            "active_to": "",
+            "contacts-TOTAL_FORMS": "1",
+            "contacts-INITIAL_FORMS": "0",
+            "contacts-MIN_NUM_FORMS": "0",
+            "contacts-MAX_NUM_FORMS": "1000",
+            "contacts-0-stage": "1",
+            "contacts-0-user": dsl.pk,
+        },
+    )
+
+    assert response.status_code == 302
+    agency = Agency.objects.get(name="Northshire Primary School")
+    contact = StageContact.objects.get(agency=agency)
+    assert (contact.stage, contact.user) == (1, dsl)
+    for record in (last_history(agency), last_history(contact)):
+        assert (record.history_user, record.history_change_reason) == (
+            world.lead,
+            "Added in the admin",
+        )
+    history_page = client.get(url(Agency, "history", agency.pk)).content.decode()
+    assert "Added in the admin" in history_page
+    assert str(world.lead) in history_page
+
+
+def test_changing_an_agency_records_who_what_and_why(world):
+    client = lead_client(world)
+    agency = world.police.agency
+
+    response = client.post(
+        url(Agency, "change", agency.pk),
+        {
+            "partnership": world.partnership.pk,
+            "name": "Northshire Constabulary",
+            "sector": Sector.POLICE,
+            "active_from": "2000-01-01",
+            "active_to": "",
+            "contacts-TOTAL_FORMS": "0",
+            "contacts-INITIAL_FORMS": "0",
+            "contacts-MIN_NUM_FORMS": "0",
+            "contacts-MAX_NUM_FORMS": "1000",
+        },
+    )
+
+    assert response.status_code == 302
+    changed = last_history(agency)
+    assert (changed.history_user, changed.history_change_reason) == (
+        world.lead,
+        "Changed in the admin",
+    )
+    assert changed.diff_against(changed.prev_record).changed_fields == ["name"]
+
+
+def test_a_policy_in_use_is_read_only_and_offers_a_new_version(world, clock):
+    raise_one(world)
+    client = lead_client(world)
+    policy = world.policy
+
+    shown = client.get(url(Policy, "change", policy.pk))
+    refused = client.post(url(Policy, "change", policy.pk), {"stage_1_days": "30"})
+
+    assert shown.status_code == 200
+    page = shown.content.decode()
+    assert 'name="_save"' not in page
+    assert "add a new version instead" in page
+    assert "Add version 2" in page
+    assert refused.status_code == 403
+    assert Policy.objects.get(pk=policy.pk).stage_1_days == 3
+
+
+def test_the_new_version_starts_from_the_one_in_use(world, clock):
+    world.policy.stage_3_days = 7
+    world.policy.save()
+    raise_one(world)
+    client = lead_client(world)
+    page = client.get(url(Policy, "change", world.policy.pk)).content.decode()
+    link = page.split('class="addlink" href="')[1].split('"')[0].replace("&amp;", "&")
+
+    form = client.get(link)
+
+    assert form.status_code == 200
+    fields = form.context["adminform"].form.initial
+    assert fields["version"] == "2"
+    assert fields["stage_3_days"] == "7"
+    assert "escalate_on_breach" not in fields  # off stays off
+
+
+def test_a_policy_nobody_has_used_can_still_be_corrected(world):
+    client = lead_client(world)
+
+    page = client.get(url(Policy, "change", world.policy.pk)).content.decode()
+
+    assert 'name="_save"' in page
+
+
+# nothing is deleted ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("as_superuser", [False, True], ids=["lead", "superuser"])
+def test_nobody_can_delete_an_agency_through_the_admin(world, as_superuser):
+    client = superuser_client() if as_superuser else lead_client(world)
+    agency = world.police.agency
+
+    page = client.get(url(Agency, "change", agency.pk)).content.decode()
+    asked = client.get(url(Agency, "delete", agency.pk))
+    posted = client.post(url(Agency, "delete", agency.pk), {"post": "yes"})
+    listed = client.get(url(Agency, ""))
+
+    assert "deletelink" not in page
+    assert (asked.status_code, posted.status_code) == (403, 403)
+    assert "delete_selected" not in listed.content.decode()
+    assert Agency.objects.filter(pk=agency.pk).exists()
+
+
+@pytest.mark.parametrize("as_superuser", [False, True], ids=["lead", "superuser"])
+def test_nobody_can_delete_a_person_through_the_admin(world, as_superuser):
+    client = superuser_client() if as_superuser else lead_client(world)
+    person = world.police.practitioner
+
+    page = client.get(url(User, "change", person.pk)).content.decode()
+    asked = client.get(url(User, "delete", person.pk))
+    posted = client.post(url(User, "delete", person.pk), {"post": "yes"})
+    bulk = client.post(
+        url(User, ""), {"action": "delete_selected", "_selected_action": [person.pk], "post": "yes"}
+    )
+
+    assert "deletelink" not in page
+    assert (asked.status_code, posted.status_code) == (403, 403)
+    assert "delete_selected" not in client.get(url(User, "")).content.decode()
+    assert bulk.status_code in (200, 302)
+    assert User.objects.filter(pk=person.pk).exists()
+
+
+def test_a_partnership_lead_deactivates_a_person_and_history_says_who_and_why(world):
+    client = lead_client(world)
+    person = world.police.practitioner
+
+    response = client.post(
+        url(User, "change", person.pk),
+        {
+            "username": person.username,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": person.email,
+            "is_staff": "",
+            "is_active": "",
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-05",
+            "date_joined_1": "09:00:00",
+        },
+    )
+
+    assert response.status_code == 302
+    assert not User.objects.get(pk=person.pk).is_active
+    changed = last_history(person)
+    assert (changed.history_user, changed.history_change_reason) == (
+        world.lead,
+        "Changed in the admin",
+    )
+    assert "is_active" in changed.diff_against(changed.prev_record).changed_fields
+
+
+def test_a_partnership_lead_adds_a_person_and_history_says_who_and_why(world):
+    client = lead_client(world)
+    password = "a-long-Pass-phrase-42"
+
+    response = client.post(
+        url(User, "add"),
+        {
+            "username": "new.dsl",
+            "usable_password": "true",
+            "password1": password,
+            "password2": password,
+        },
+    )
+
+    assert response.status_code == 302
+    added = last_history(User.objects.get(username="new.dsl"))
+    assert (added.history_user, added.history_change_reason) == (world.lead, "Added in the admin")
+
+
+def test_setting_a_password_in_the_admin_says_who_and_why(world):
+    client = lead_client(world)
+    person = world.police.practitioner
+    password = "a-long-Pass-phrase-42"
+
+    response = client.post(
+        url(User, "password", person.pk),
+        {"usable_password": "true", "password1": password, "password2": password},
+    )
+
+    assert response.status_code == 302
+    changed = last_history(person)
+    assert (changed.history_user, changed.history_change_reason) == (
+        world.lead,
+        "Password set in the admin",
+    )
+
+
+def test_a_partnership_lead_cannot_make_anyone_a_superuser(world):
+    client = lead_client(world)
+
+    page = client.get(url(User, "change", world.lead.pk)).content.decode()
+
+    assert 'name="is_superuser"' not in page
+    assert 'name="user_permissions"' not in page
+
+
+# escalations: read-only, the partnership's own, case content for the partnership team -----
+
+
+def test_the_admin_lists_escalations_by_reference_status_stage_and_due_moment(world, clock):
+    escalation = raise_one(world)
+    client = lead_client(world)
+
+    listed = client.get(url(Escalation, ""), {"q": escalation.reference})
+    filtered = client.get(url(Escalation, ""), {"status__exact": "resolved"})
+
+    assert escalation.reference in listed.content.decode()
+    assert "Stage 1: practitioners" in listed.content.decode()
+    assert escalation.reference not in filtered.content.decode()
+
+
+def test_the_admin_offers_no_way_to_add_or_delete_an_escalation(world, clock):
+    escalation = raise_one(world)
+    client = lead_client(world)
+
+    assert client.get(url(Escalation, "add")).status_code == 403
+    assert client.post(url(Escalation, "delete", escalation.pk), {"post": "yes"}).status_code == (
+        403
+    )
+    assert Escalation.objects.filter(pk=escalation.pk).exists()
+
+
+def test_opening_an_escalation_in_the_admin_is_logged(world, clock):
+    escalation = raise_one(world)
+
+    lead_client(world).get(url(Escalation, "change", escalation.pk))
+
+    assert ViewLog.objects.filter(escalation=escalation, user=world.lead).count() == 1
+
+
+def test_a_lead_of_another_partnership_does_not_see_this_partnerships_escalations(world, clock):
+    escalation = raise_one(world)
+    elsewhere = make_world()
+    client = lead_client(elsewhere)
+
+    listed = client.get(url(Escalation, "")).content.decode()
+    history = client.get(url(Escalation, "history", escalation.pk))
+    agencies = client.get(url(Agency, "")).content.decode()
+
+    assert escalation.reference not in listed
+    assert history.status_code == 404
+    assert str(world.partnership) not in agencies
+    assert not ViewLog.objects.filter(escalation=escalation).exists()
+
+
+def test_an_analyst_with_admin_access_sees_no_case_content(world, clock):
+    raise_one(world)
+    client = staff(world.analyst, "escalations")
+
+    assert client.get(url(Escalation, "")).status_code == 403
+    assert client.get(url(Agency, "")).status_code == 200
+
+
+def test_the_admin_cannot_move_an_escalations_timer(world, clock):
+    escalation = raise_one(world)
+    timer = Task.objects.filter(process_id=escalation.process_id, status="SCHEDULED").first()
+    assert timer is not None
+    client = lead_client(world)
+
+    changed = client.post(url(Task, "change", timer.pk), {"scheduled_0": "2030-01-01"})
+    deleted = client.post(url(Task, "delete", timer.pk), {"post": "yes"})
+
+    assert (changed.status_code, deleted.status_code) == (403, 403)
+    assert Task.objects.get(pk=timer.pk).scheduled == timer.scheduled

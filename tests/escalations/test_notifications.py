@@ -1,0 +1,80 @@
+"""The outbox: written with the change, delivered through Django's mail framework, retried
+with a back-off when the mail server fails, and never carrying case content."""
+
+import datetime as dt
+import smtplib
+
+import pytest
+from django.core import mail
+
+from escalations.models import Notification, NotificationEvent
+from escalations.notifications import backoff, deliver_due
+from tests.factories import raise_one
+
+pytestmark = pytest.mark.django_db
+
+
+def test_raising_queues_an_email_to_the_receiving_stage_1_contact(world, clock):
+    escalation = raise_one(world)
+    row = Notification.objects.get(event=NotificationEvent.RAISED)
+    assert (row.escalation, row.recipient, row.stage) == (escalation, world.csc.practitioner, 1)
+    assert deliver_due() == (1, 0)
+
+    message = mail.outbox[0]
+    assert message.to == [world.csc.practitioner.email]
+    assert escalation.reference in message.subject
+    assert f"http://testserver/escalations/{escalation.reference}/" in message.body
+    html = message.alternatives[0][0]
+    assert escalation.reference in html
+
+
+def test_emails_carry_no_case_content(world, clock):
+    escalation = raise_one(world, child_reference="POL-998877", urgent=True, start_stage=2)
+    deliver_due()
+    assert mail.outbox
+    case_text = [
+        "POL-998877",
+        escalation.decision_disputed,
+        escalation.reasons,
+        escalation.outcome_sought,
+    ]
+    for message in mail.outbox:
+        whole = message.subject + message.body + message.alternatives[0][0]
+        for text in case_text:
+            assert text not in whole
+
+
+def test_a_failed_send_is_kept_with_its_error_and_retried_after_a_back_off(
+    world, clock, monkeypatch
+):
+    raise_one(world)
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    assert deliver_due() == (0, 1)
+    row = Notification.objects.get()
+    assert (row.attempts, row.sent_at) == (1, None)
+    assert "SMTPServerDisconnected" in row.last_error
+    assert row.next_attempt_at == row.created_at + dt.timedelta(minutes=1)
+
+    assert deliver_due() == (0, 0)  # not before its back-off
+    monkeypatch.undo()
+    clock.shift(dt.timedelta(minutes=1))
+    assert deliver_due() == (1, 0)
+    row.refresh_from_db()
+    assert (row.attempts, row.last_error) == (2, "")
+    assert row.sent_at is not None
+
+
+def test_the_back_off_doubles_up_to_six_hours():
+    assert [backoff(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
+    assert backoff(20) == dt.timedelta(hours=6)
+
+
+def test_a_deactivated_person_gets_no_more_email(world, clock):
+    world.csc.practitioner.is_active = False
+    world.csc.practitioner.save()
+    raise_one(world)
+    assert not Notification.objects.filter(recipient=world.csc.practitioner).exists()
