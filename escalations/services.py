@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 
-from workflows import holding, transitions
+from workflows import holding, raising, transitions
+from workflows.raising import ChildDetails, Dispute
 from workflows.rules import Refused
-from workflows.transitions import ChildDetails, Dispute
 
 from .audit import save_with_reason
 from .models import Agency, Escalation, Extension, Note, StageHolder, User
@@ -68,7 +68,7 @@ def escalation_raise(
     children = [*more_children]
     if child_reference.strip():
         children.insert(0, ChildDetails(child_reference, receiving_case_number, age_band))
-    return transitions.raise_escalation(
+    return raising.raise_escalation(
         raised_by=raised_by,
         raising_agency=raising_agency,
         receiving_agency=receiving_agency,

@@ -31,7 +31,7 @@ from .rules import (
     require_open,
     side_of,
 )
-from .transitions import clock_of, locked
+from .stages import clock_of, locked
 
 
 def propose_extension(

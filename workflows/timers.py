@@ -15,8 +15,9 @@ from escalations.models import User
 from escalations.notifications import notify
 
 from .rules import agency_holders, current_holder_ids, partnership_leads, partnership_team
+from .stages import locked
 from .states import LAST_STAGE
-from .transitions import _escalate_locked, locked
+from .transitions import escalate_locked
 
 
 def chase_acknowledgement(*, escalation_id: int) -> bool:
@@ -86,7 +87,7 @@ def breach(*, escalation_id: int, stage: int) -> bool:
             recipients += partnership_leads(escalation)
         notify(escalation=escalation, event=Event.BREACHED, recipients=recipients, stage=stage)
         if escalation.policy.escalate_on_breach and stage < LAST_STAGE:
-            _escalate_locked(
+            escalate_locked(
                 escalation,
                 by=None,
                 reason=f"Stage {stage} passed its due moment and the policy escalates on breach",

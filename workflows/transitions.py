@@ -9,281 +9,36 @@ stage records, the flow's tasks and timers, and notifications in one transaction
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 
 from escalations.audit import save_with_reason
 from escalations.models import (
-    Agency,
-    Category,
-    Child,
     Conclusion,
     Decision,
     Escalation,
     Extension,
     ExtensionStatus,
     Outcome,
-    ReferenceSequence,
     Role,
     Side,
     StageHolder,
-    StageRecord,
     User,
 )
 from escalations.models import NotificationEvent as Event
 from escalations.notifications import notify
 
 from . import flows
-from .locks import lock_escalation
 from .rules import (
-    Refused,
     current_holder_ids,
-    holders_for_stage,
     partnership_team,
     refuse_unless,
     require_member,
     require_open,
     side_user_ids,
 )
-from .states import LAST_STAGE, status_for_stage
-from .timescales import Clock, elapsed_hours
-
-__all__ = ["Refused"]
-
-
-@contextmanager
-def locked(escalation_id: int) -> Iterator[Escalation]:
-    with transaction.atomic():
-        yield lock_escalation(escalation_id)
-
-
-def clock_of(escalation: Escalation) -> Clock:
-    return Clock.of(partnership=escalation.partnership, policy=escalation.policy)
-
-
-def _names(users: Sequence[User]) -> str:
-    return ", ".join(sorted(str(user) for user in users)) or "nobody yet"
-
-
-def _holders(escalation: Escalation, side: Side | None = None) -> list[User]:
-    return list(User.objects.filter(pk__in=current_holder_ids(escalation, side)))
-
-
-def _required(value: str, what: str) -> str:
-    value = (value or "").strip()
-    refuse_unless(bool(value), f"Enter {what}.")
-    return value
-
-
-# raising ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChildDetails:
-    raising_case_number: str
-    receiving_case_number: str = ""
-    age_band: str = ""
-
-
-@dataclass(frozen=True)
-class Dispute:
-    """What the raise form records about the disagreement (DESIGN.md section 3)."""
-
-    category: str
-    decision_disputed: str
-    reasons: str
-    outcome_sought: str
-    subject: str = "children"
-    impact_on_child: str = ""
-    level_of_need: str = ""
-    case_status: str = "none"
-    family_informed: str = "yes"
-    family_not_informed_reason: str = ""
-
-
-def _next_reference(escalation_partnership_id: int, year: int) -> str:
-    sequence, _ = ReferenceSequence.objects.select_for_update().get_or_create(
-        partnership_id=escalation_partnership_id, year=year
-    )
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"ESC-{year}-{sequence.last:04d}"
-
-
-def raise_escalation(
-    *,
-    raised_by: User,
-    raising_agency: Agency | None,
-    receiving_agency: Agency,
-    dispute: Dispute,
-    children: Sequence[ChildDetails],
-    urgent: bool,
-    immediate_risk: bool,
-    immediate_action_at: dt.datetime | None,
-    start_stage: int,
-) -> Escalation:
-    """Raise: a practitioner or manager records the disagreement; it starts at stage 1, or at
-    stage 2 or 3 when urgent. A child at immediate risk makes it urgent and needs the moment
-    the raiser acted under child protection procedures."""
-    now = timezone.now()
-    membership = raised_by.membership if raised_by and hasattr(raised_by, "membership") else None
-    refuse_unless(
-        membership is not None
-        and raised_by.is_active
-        and membership.role in (Role.PRACTITIONER, Role.MANAGER),
-        "Only a practitioner or manager of a partner agency can raise an escalation.",
-    )
-    assert membership is not None
-    raising_agency = raising_agency or membership.agency
-    assert raising_agency is not None
-    refuse_unless(
-        raising_agency.pk == membership.agency_id,
-        f"You can raise escalations for {membership.agency} only.",
-    )
-    partnership = membership.partnership
-    refuse_unless(
-        receiving_agency.partnership_id == partnership.pk
-        and receiving_agency.is_active_on(timezone.localdate(now)),
-        "Choose an active agency of this partnership to receive the escalation.",
-    )
-    refuse_unless(
-        receiving_agency.pk != raising_agency.pk,
-        "A disagreement inside one agency follows that agency's own policy, not this one.",
-    )
-    refuse_unless(dispute.category in Category.values, "Choose the category of the disagreement.")
-    if immediate_risk:
-        urgent = True
-        refuse_unless(
-            immediate_action_at is not None and immediate_action_at <= now,
-            "A child at immediate risk needs action now under child protection procedures: "
-            "enter when you acted.",
-        )
-    refuse_unless(start_stage in (1, 2, 3), "An escalation starts at stage 1, 2 or 3.")
-    refuse_unless(start_stage == 1 or urgent, "Only an urgent escalation can start after stage 1.")
-    if dispute.subject == "children":
-        refuse_unless(
-            bool(children) and all(c.raising_case_number.strip() for c in children),
-            "Enter your agency's case number for each child (never a name).",
-        )
-    refuse_unless(
-        dispute.family_informed != "no"
-        and dispute.family_informed != "not_safe"
-        or bool(dispute.family_not_informed_reason.strip()),
-        "Say why the family has not been told.",
-    )
-    for value, what in (
-        (dispute.decision_disputed, "the decision you disagree with"),
-        (dispute.reasons, "why you disagree"),
-        (dispute.outcome_sought, "the outcome you are seeking"),
-    ):
-        _required(value, what)
-
-    policy = partnership.current_policy(now)
-    clock = Clock.of(partnership=partnership, policy=policy)
-    with transaction.atomic():
-        escalation = Escalation(
-            partnership=partnership,
-            policy=policy,
-            reference=_next_reference(partnership.pk, timezone.localdate(now).year),
-            raising_agency=raising_agency,
-            raised_by=raised_by,
-            receiving_agency=receiving_agency,
-            urgent=urgent,
-            immediate_risk=immediate_risk,
-            immediate_action_at=immediate_action_at if immediate_risk else None,
-            status=status_for_stage(start_stage),
-            stage=start_stage,
-            stage_due_at=clock.stage_due(stage=start_stage, started_at=now, urgent=urgent),
-            acknowledgement_due_at=clock.acknowledgement_due(raised_at=now, urgent=urgent),
-            raised_at=now,
-            **{field: getattr(dispute, field) for field in Dispute.__dataclass_fields__},
-        )
-        save_with_reason(escalation, by=raised_by, reason="Raised")
-        for child in children:
-            save_with_reason(
-                Child(
-                    escalation=escalation,
-                    raising_case_number=child.raising_case_number.strip(),
-                    receiving_case_number=child.receiving_case_number.strip(),
-                    age_band=child.age_band,
-                ),
-                by=raised_by,
-                reason="Raised",
-            )
-        _start_stage(escalation, start_stage, now, by=raised_by, reason="Raised")
-        escalation.process = flows.start_process(escalation)
-        escalation.skip_history_when_saving = True  # type: ignore[attr-defined]
-        escalation.save(update_fields=["process"])  # the flow link is plumbing, not history
-        del escalation.skip_history_when_saving  # type: ignore[attr-defined]
-        _announce_raise(escalation)
-    return escalation
-
-
-def _announce_raise(escalation: Escalation) -> None:
-    notify(
-        escalation=escalation,
-        event=Event.RAISED,
-        recipients=_holders(escalation, Side.RECEIVING),
-        stage=escalation.stage,
-    )
-    if escalation.immediate_risk:
-        notify(
-            escalation=escalation,
-            event=Event.IMMEDIATE_RISK,
-            recipients=partnership_team(escalation),
-            stage=escalation.stage,
-        )
-    elif escalation.stage >= escalation.policy.partnership_from_stage:
-        notify(
-            escalation=escalation,
-            event=Event.PARTNERSHIP_COPY,
-            recipients=partnership_team(escalation),
-            stage=escalation.stage,
-        )
-
-
-def _start_stage(
-    escalation: Escalation, stage: int, now: dt.datetime, *, by: User | None, reason: str
-) -> StageRecord:
-    due = clock_of(escalation).stage_due(stage=stage, started_at=now, urgent=escalation.urgent)
-    record = save_with_reason(
-        StageRecord(
-            escalation=escalation, stage=stage, started_at=now, original_due_at=due, due_at=due
-        ),
-        by=by,
-        reason=reason,
-    )
-    for side, user in holders_for_stage(escalation, stage):
-        save_with_reason(
-            StageHolder(stage_record=record, side=side, user=user, since=now),
-            by=by,
-            reason=f"Holds stage {stage} from its start",
-        )
-    return record
-
-
-def _conclude_stage(
-    escalation: Escalation,
-    conclusion: Conclusion,
-    reason: str,
-    now: dt.datetime,
-    *,
-    by: User | None,
-) -> StageRecord:
-    record = escalation.stage_records.get(stage=escalation.stage)
-    record.concluded_at = now
-    record.conclusion = conclusion
-    record.conclusion_reason = reason
-    record.duration_working_days = clock_of(escalation).working_days(record.started_at, now)
-    record.duration_hours = elapsed_hours(record.started_at, now)
-    return save_with_reason(record, by=by, reason=f"Stage {record.stage} {conclusion}")
-
-
-# the receiving side ---------------------------------------------------------------------------
+from .stages import begin_stage, clock_of, conclude_stage, holders, limited, locked, names, required
+from .states import LAST_STAGE
 
 
 def acknowledge(*, escalation_id: int, by: User, holder: User | None = None) -> Escalation:
@@ -334,7 +89,7 @@ def _acknowledge_locked(escalation: Escalation, *, by: User, holder: User) -> No
     notify(
         escalation=escalation,
         event=Event.ACKNOWLEDGED,
-        recipients=_holders(escalation, Side.RAISING),
+        recipients=holders(escalation, Side.RAISING),
         stage=escalation.stage,
     )
 
@@ -358,7 +113,7 @@ def respond(
             f"{escalation.reference}.",
         )
         refuse_unless(decision in Decision.values, "Choose the agency's decision now.")
-        response = _required(response, "why the agency decided this")
+        response = required(response, "why the agency decided this")
         if escalation.acknowledged_at is None:
             _acknowledge_locked(escalation, by=by, holder=by)
         escalation.stay_open()
@@ -371,7 +126,7 @@ def respond(
         notify(
             escalation=escalation,
             event=Event.RESPONDED,
-            recipients=_holders(escalation, Side.RAISING),
+            recipients=holders(escalation, Side.RAISING),
             stage=escalation.stage,
         )
     return escalation
@@ -399,31 +154,31 @@ def escalate(
                 by.pk in current_holder_ids(escalation) or by.pk == escalation.raised_by_id,
                 f"Only a holder of stage {escalation.stage} on either side, or the raiser, "
                 f"can escalate {escalation.reference}. It is held by "
-                f"{_names(_holders(escalation))}.",
+                f"{names(holders(escalation))}.",
             )
         refuse_unless(
             escalation.stage < LAST_STAGE,
             "Stage 4 is the last stage: the partnership lead records the outcome of the "
             "stage 4 meeting.",
         )
-        reason = _required(reason, "why you are escalating")
-        _escalate_locked(escalation, by=by, reason=reason)
+        reason = required(reason, "why you are escalating")
+        escalate_locked(escalation, by=by, reason=reason)
     return escalation
 
 
-def _escalate_locked(escalation: Escalation, *, by: User | None, reason: str) -> None:
+def escalate_locked(escalation: Escalation, *, by: User | None, reason: str) -> None:
     now = timezone.now()
-    _conclude_stage(escalation, Conclusion.ESCALATED, reason, now, by=by)
+    conclude_stage(escalation, Conclusion.ESCALATED, reason, now, by=by)
     escalation.move_to_next_stage()
     escalation.stage += 1
-    record = _start_stage(escalation, escalation.stage, now, by=by, reason=f"Escalated: {reason}")
+    record = begin_stage(escalation, escalation.stage, now, by=by, reason=f"Escalated: {reason}")
     escalation.stage_due_at = record.due_at
     save_with_reason(escalation, by=by, reason=f"Escalated to stage {escalation.stage}: {reason}")
     flows.complete_stage(escalation)
     notify(
         escalation=escalation,
         event=Event.ESCALATED,
-        recipients=[*_holders(escalation), escalation.raised_by],
+        recipients=[*holders(escalation), escalation.raised_by],
         stage=escalation.stage,
     )
     if escalation.stage >= escalation.policy.partnership_from_stage:
@@ -466,15 +221,15 @@ def resolve(
             outcome != Outcome.NOT_AGREED or escalation.stage == LAST_STAGE,
             "Dissent is recorded only at stage 4: escalate if you still disagree.",
         )
-        summary = _required(summary, "a summary of the resolution")
-        agreed_actions = _required(agreed_actions, "the agreed actions")
+        summary = required(summary, "a summary of the resolution")
+        agreed_actions = required(agreed_actions, "the agreed actions")
         now = timezone.now()
-        _conclude_stage(escalation, Conclusion.RESOLVED, summary, now, by=by)
+        conclude_stage(escalation, Conclusion.RESOLVED, summary, now, by=by)
         escalation.mark_resolved()
         escalation.outcome = outcome
         escalation.resolution_summary = summary
         escalation.agreed_actions = agreed_actions
-        escalation.learning_points = (learning or "").strip()
+        escalation.learning_points = limited(learning, "the learning points")
         _close(escalation, now, by=by, reason=f"Resolved: {escalation.get_outcome_display()}")
         _announce_close(escalation, Event.RESOLVED)
     return escalation
@@ -492,9 +247,9 @@ def withdraw(
             f"Only the raising side ({escalation.raising_agency}) can withdraw "
             f"{escalation.reference}.",
         )
-        reason = _required(reason, "why you are withdrawing it")
+        reason = required(reason, "why you are withdrawing it")
         now = timezone.now()
-        _conclude_stage(escalation, Conclusion.WITHDRAWN, reason, now, by=by)
+        conclude_stage(escalation, Conclusion.WITHDRAWN, reason, now, by=by)
         escalation.mark_withdrawn()
         escalation.outcome = Outcome.WITHDRAWN
         escalation.resolution_summary = reason
@@ -517,7 +272,7 @@ def _close(escalation: Escalation, now: dt.datetime, *, by: User | None, reason:
 
 
 def _announce_close(escalation: Escalation, event: Event) -> None:
-    recipients = [*_holders(escalation), escalation.raised_by]
+    recipients = [*holders(escalation), escalation.raised_by]
     if escalation.stage >= escalation.policy.partnership_from_stage:
         recipients += partnership_team(escalation)
     notify(escalation=escalation, event=event, recipients=recipients, stage=escalation.stage)

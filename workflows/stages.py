@@ -1,0 +1,87 @@
+"""What every transition shares: the lock, a stage's start and conclusion, holders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from django.db import transaction
+
+from escalations.audit import save_with_reason
+from escalations.models import Conclusion, Escalation, Side, StageHolder, StageRecord, User
+from escalations.models.escalation import TEXT_LIMIT
+
+from .locks import lock_escalation
+from .rules import current_holder_ids, holders_for_stage, refuse_unless
+from .timescales import Clock, elapsed_hours
+
+
+@contextmanager
+def locked(escalation_id: int) -> Iterator[Escalation]:
+    with transaction.atomic():
+        yield lock_escalation(escalation_id)
+
+
+def clock_of(escalation: Escalation) -> Clock:
+    return Clock.of(partnership=escalation.partnership, policy=escalation.policy)
+
+
+def names(users: Sequence[User]) -> str:
+    return ", ".join(sorted(str(user) for user in users)) or "nobody yet"
+
+
+def holders(escalation: Escalation, side: Side | None = None) -> list[User]:
+    return list(User.objects.filter(pk__in=current_holder_ids(escalation, side)))
+
+
+def required(value: str, what: str) -> str:
+    """Text a transition cannot do without, within the length every form allows."""
+    value = (value or "").strip()
+    refuse_unless(bool(value), f"Enter {what}.")
+    return limited(value, what)
+
+
+def limited(value: str, what: str) -> str:
+    value = (value or "").strip()
+    refuse_unless(
+        len(value) <= TEXT_LIMIT, f"{what.capitalize()} must be {TEXT_LIMIT:,} characters or fewer."
+    )
+    return value
+
+
+def begin_stage(
+    escalation: Escalation, stage: int, now: dt.datetime, *, by: User | None, reason: str
+) -> StageRecord:
+    due = clock_of(escalation).stage_due(stage=stage, started_at=now, urgent=escalation.urgent)
+    record = save_with_reason(
+        StageRecord(
+            escalation=escalation, stage=stage, started_at=now, original_due_at=due, due_at=due
+        ),
+        by=by,
+        reason=reason,
+    )
+    for side, user in holders_for_stage(escalation, stage):
+        save_with_reason(
+            StageHolder(stage_record=record, side=side, user=user, since=now),
+            by=by,
+            reason=f"Holds stage {stage} from its start",
+        )
+    return record
+
+
+def conclude_stage(
+    escalation: Escalation,
+    conclusion: Conclusion,
+    reason: str,
+    now: dt.datetime,
+    *,
+    by: User | None,
+) -> StageRecord:
+    record = escalation.stage_records.get(stage=escalation.stage)
+    record.concluded_at = now
+    record.conclusion = conclusion
+    record.conclusion_reason = reason
+    record.duration_working_days = clock_of(escalation).working_days(record.started_at, now)
+    record.duration_hours = elapsed_hours(record.started_at, now)
+    return save_with_reason(record, by=by, reason=f"Stage {record.stage} {conclusion}")
