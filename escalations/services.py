@@ -93,9 +93,15 @@ def escalation_raise(
 
 
 def escalation_acknowledge(
-    *, escalation: Escalation, by: User, holder: User | None = None
+    *,
+    escalation: Escalation,
+    by: User,
+    holder: User | None = None,
+    expected_stage: int | None = None,
 ) -> Escalation:
-    return transitions.acknowledge(escalation_id=escalation.pk, by=by, holder=holder)
+    return transitions.acknowledge(
+        escalation_id=escalation.pk, by=by, holder=holder, expected_stage=expected_stage
+    )
 
 
 def escalation_respond(

@@ -113,9 +113,13 @@ def accept_extension(
         )
         side = side_of(escalation, by)
         refuse_unless(
-            (side is not None and side != extension.proposed_side)
-            or membership.is_partnership_team,
-            "Only a holder on the other side, or the partnership team, can accept it.",
+            by.pk != extension.proposed_by_id
+            and (
+                (side is not None and side != extension.proposed_side)
+                or membership.is_partnership_team
+            ),
+            "Only a holder on the other side, or the partnership team, can accept an "
+            "extension; nobody accepts their own.",
         )
         escalation.stay_open()
         record.due_at = extension.new_due_at
@@ -145,8 +149,8 @@ def hand_over(
     expected_stage: int | None = None,
 ) -> StageHolder:
     """A holder hands the current stage to a colleague with the same role in the same
-    agency (leave, sickness). The partnership lead can hand over for a holder who has
-    left."""
+    agency (leave, sickness). The partnership lead can do it for a holder who is absent or
+    leaving (ADR 5)."""
     holder = holder or by
     with locked(escalation_id) as escalation:
         require_open(escalation, expected_stage=expected_stage)

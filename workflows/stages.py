@@ -9,7 +9,15 @@ from contextlib import contextmanager
 from django.db import transaction
 
 from escalations.audit import save_with_reason
-from escalations.models import Conclusion, Escalation, Side, StageHolder, StageRecord, User
+from escalations.models import (
+    Conclusion,
+    Escalation,
+    ExtensionStatus,
+    Side,
+    StageHolder,
+    StageRecord,
+    User,
+)
 from escalations.models.escalation import TEXT_LIMIT
 
 from .locks import lock_escalation
@@ -84,4 +92,8 @@ def conclude_stage(
     record.conclusion_reason = reason
     record.duration_working_days = clock_of(escalation).working_days(record.started_at, now)
     record.duration_hours = elapsed_hours(record.started_at, now)
-    return save_with_reason(record, by=by, reason=f"Stage {record.stage} {conclusion}")
+    save_with_reason(record, by=by, reason=f"Stage {record.stage} {conclusion}")
+    for extension in record.extensions.filter(status=ExtensionStatus.PROPOSED):
+        extension.status = ExtensionStatus.LAPSED
+        save_with_reason(extension, by=by, reason=f"Stage {record.stage} {conclusion} first")
+    return record

@@ -17,8 +17,6 @@ from escalations.models import (
     Conclusion,
     Decision,
     Escalation,
-    Extension,
-    ExtensionStatus,
     Outcome,
     Role,
     Side,
@@ -41,11 +39,17 @@ from .stages import begin_stage, clock_of, conclude_stage, holders, limited, loc
 from .states import LAST_STAGE
 
 
-def acknowledge(*, escalation_id: int, by: User, holder: User | None = None) -> Escalation:
+def acknowledge(
+    *,
+    escalation_id: int,
+    by: User,
+    holder: User | None = None,
+    expected_stage: int | None = None,
+) -> Escalation:
     """A receiving-side holder acknowledges and names who holds it for the receiving agency;
     at stage 1 the named holder replaces the agency's stage-1 contacts."""
     with locked(escalation_id) as escalation:
-        require_open(escalation)
+        require_open(escalation, expected_stage=expected_stage)
         require_member(escalation, by)
         receiving = side_user_ids(escalation, Side.RECEIVING)
         refuse_unless(
@@ -263,11 +267,6 @@ def _close(escalation: Escalation, now: dt.datetime, *, by: User | None, reason:
     escalation.stage_due_at = None
     escalation.working_days_open = clock_of(escalation).working_days(escalation.raised_at, now)
     save_with_reason(escalation, by=by, reason=reason)
-    for extension in Extension.objects.filter(
-        stage_record__escalation=escalation, status=ExtensionStatus.PROPOSED
-    ):
-        extension.status = ExtensionStatus.LAPSED
-        save_with_reason(extension, by=by, reason="The escalation closed")
     flows.close_process(escalation)
 
 
