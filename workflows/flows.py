@@ -187,4 +187,8 @@ def reschedule_stage_timers(escalation: Escalation) -> int:
         moved += Task.objects.filter(
             process_id=escalation.process_id, flow_task=node, status=STATUS.SCHEDULED
         ).update(scheduled=moment)
+    if moved < len(moments):  # the old due day's reminder has fired: arm one for the new day
+        stage_task = _open_task(escalation, EscalationFlow.stage)
+        assert stage_task is not None
+        EscalationFlow.stage_reminder._arm(stage_task.flow_task.activation_class(stage_task))
     return moved

@@ -35,6 +35,6 @@ def lock_escalation(escalation_id: int) -> Escalation:
     copy (not ``refresh_from_db``: the status field is protected)."""
     return (
         Escalation.objects.select_for_update(of=("self",))
-        .select_related("partnership", "policy", "raising_agency", "receiving_agency", "raised_by")
+        .select_related("partnership", "policy")
         .get(pk=escalation_id)
     )

@@ -15,7 +15,7 @@ from escalations.models import User
 from escalations.notifications import notify
 
 from .rules import agency_holders, current_holder_ids, partnership_leads, partnership_team
-from .stages import locked
+from .stages import clock_of, locked
 from .states import LAST_STAGE
 from .transitions import escalate_locked
 
@@ -50,7 +50,9 @@ def remind(*, escalation_id: int, stage: int) -> bool:
         if not escalation.is_open or escalation.stage != stage:
             return False
         record = escalation.stage_records.get(stage=stage)
-        if record.reminded_at is not None or timezone.now() >= record.due_at:
+        moment = clock_of(escalation).reminder(due_at=record.due_at, urgent=escalation.urgent)
+        already = record.reminded_at is not None and record.reminded_at >= moment
+        if already or timezone.now() >= record.due_at:  # once per due day, never after it
             return False
         record.reminded_at = timezone.now()
         save_with_reason(record, by=None, reason="Reminder sent on the due day")

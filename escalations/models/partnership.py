@@ -63,7 +63,10 @@ class Partnership(models.Model):
         return self.name
 
     def closure_dates(self) -> tuple[dt.date, ...]:
-        return tuple(self.closure_days.values_list("date", flat=True))
+        """Read once per loaded partnership: a transition asks several times."""
+        if not hasattr(self, "_closure_dates"):
+            self._closure_dates = tuple(self.closure_days.values_list("date", flat=True))
+        return self._closure_dates
 
     def current_policy(self, at: dt.datetime | None = None) -> Policy:
         at = at or timezone.now()

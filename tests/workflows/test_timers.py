@@ -38,9 +38,7 @@ def fresh(escalation: Escalation) -> Escalation:
     return Escalation.objects.get(pk=escalation.pk)
 
 
-def test_acknowledgement_is_chased_to_the_receiving_stage_2_contact_once_it_is_late(
-    world, clock
-):
+def test_acknowledgement_is_chased_to_the_receiving_stage_2_contact_once_it_is_late(world, clock):
     escalation = raise_one(world)
     clock.move_to(at(3, 16, 59))
     sweep()
@@ -48,9 +46,7 @@ def test_acknowledgement_is_chased_to_the_receiving_stage_2_contact_once_it_is_l
 
     clock.move_to(at(3, 17))
     sweep()
-    assert sent(NotificationEvent.ACKNOWLEDGEMENT_LATE, escalation) == {
-        world.csc.manager.username
-    }
+    assert sent(NotificationEvent.ACKNOWLEDGEMENT_LATE, escalation) == {world.csc.manager.username}
     assert fresh(escalation).acknowledgement_chased_at == at(3, 17)
 
 
@@ -232,3 +228,26 @@ def test_timer_moments_come_from_the_stage_record(world, clock):
     record = escalation.stage_records.get()
     assert flows.reschedule_stage_timers(fresh(escalation)) == 2
     assert record.due_at == at(7, 17)
+
+
+def test_an_extension_after_the_reminder_brings_a_reminder_on_the_new_due_day(world, clock):
+    escalation = raise_one(world)
+    clock.move_to(at(7, 9))
+    sweep()
+    assert Notification.objects.filter(event=NotificationEvent.REMINDER).count() == 2
+
+    clock.move_to(at(7, 11))
+    extension = services.escalation_propose_extension(
+        escalation=escalation,
+        by=world.csc.practitioner,
+        new_due_date=dt.date(2026, 12, 9),
+        reason="Waiting for the strategy discussion minutes",
+    )
+    services.escalation_accept_extension(extension=extension, by=world.police.practitioner)
+    clock.move_to(at(8, 17))
+    sweep()
+    assert Notification.objects.filter(event=NotificationEvent.REMINDER).count() == 2
+
+    clock.move_to(at(9, 9))
+    sweep()
+    assert Notification.objects.filter(event=NotificationEvent.REMINDER).count() == 4
