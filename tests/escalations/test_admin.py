@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 OURS = [
     model
     for model, model_admin in admin.site._registry.items()
-    if type(model_admin).__module__ == "escalations.admin"
+    if type(model_admin).__module__.startswith("escalations.admin.")
 ]
 
 
@@ -412,3 +412,15 @@ def test_the_admin_cannot_move_an_escalations_timer(world, clock):
 
     assert (changed.status_code, deleted.status_code) == (403, 403)
     assert Task.objects.get(pk=timer.pk).scheduled == timer.scheduled
+
+
+def test_a_malformed_history_address_is_not_found_rather_than_an_error(client, world, clock):
+    from tests.factories import raise_one
+
+    escalation = raise_one(world)
+    world.lead.is_staff = True
+    world.lead.is_superuser = True
+    world.lead.save()
+    client.force_login(world.lead)
+    url = f"/admin/escalations/escalation/{escalation.pk}/change/history/"
+    assert client.get(url).status_code == 404

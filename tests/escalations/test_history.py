@@ -16,7 +16,7 @@ from django.test import Client
 from django.test.client import RequestFactory
 
 from escalations import services
-from escalations.admin import UserAdmin
+from escalations.admin.reference import UserAdmin
 from escalations.models import Escalation, Extension, Note, StageRecord, User
 from tests.conftest import A_WEDNESDAY_MORNING
 from tests.factories import World, make_world, raise_one
