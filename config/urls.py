@@ -2,12 +2,49 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from escalations.views import common, reports
+
 admin.site.site_header = "Resolve administration"
 admin.site.site_title = "Resolve"
 
+# Django marks sign-in and password reset as open to people who are not signed in
+accounts = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_email.txt"
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
+
+pages = [
+    path("accessibility/", common.accessibility, name="accessibility"),
+    path("privacy/", common.privacy, name="privacy"),
+]
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include(accounts)),
+    path("", include((pages, "pages"))),
+    path("public/", include("escalations.public_urls")),
+    path("reports/", include((reports.urlpatterns, "reports"))),
     path("", include("escalations.urls")),
 ]

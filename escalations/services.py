@@ -16,10 +16,19 @@ from django.utils import timezone
 
 from workflows import holding, raising, transitions
 from workflows.raising import ChildDetails, Dispute
-from workflows.rules import Refused
+from workflows.rules import Refused, membership_of
 
 from .audit import save_with_reason
-from .models import Agency, Escalation, Extension, Note, StageHolder, User
+from .models import (
+    Agency,
+    Escalation,
+    Extension,
+    Note,
+    Signposting,
+    SignpostRoute,
+    StageHolder,
+    User,
+)
 from .models import NotificationEvent as Event
 from .notifications import notify
 from .selectors import escalation_visible_to
@@ -199,6 +208,19 @@ def escalation_record_on_case_file(
 ) -> Escalation:
     return holding.record_on_case_file(
         escalation_id=escalation.pk, by=by, stage=stage, reference=reference
+    )
+
+
+def signposting_record(*, user: User, route: str) -> Signposting:
+    """The raise form's first questions sent the matter to another process: count which one
+    and when, for the report, with no case content."""
+    membership = membership_of(user)
+    if membership is None:
+        raise Refused("Only members of a partnership can raise escalations.")
+    if route not in SignpostRoute.values:
+        raise Refused("Choose which process the matter belongs to.")
+    return Signposting.objects.create(
+        partnership=membership.partnership, agency=membership.agency, route=route
     )
 
 

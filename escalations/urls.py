@@ -1,9 +1,16 @@
-from django.urls import path
+"""Signed-in pages. Each area's views module owns its paths."""
 
-from . import views
+from django.urls import include, path
+
+from .views import dashboard, detail, inbox, notifications, people, raising
 
 app_name = "escalations"
 
 urlpatterns = [
-    path("escalations/<str:reference>/", views.escalation_detail, name="detail"),
+    path("", inbox.inbox, name="inbox"),
+    path("escalations/new/", include(raising.urlpatterns)),
+    path("escalations/<str:reference>/", include(detail.urlpatterns)),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("people/", include(people.urlpatterns)),
 ]

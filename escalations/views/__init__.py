@@ -1,0 +1,1 @@
+"""Pages. Views stay thin: they read through selectors and change through services."""

@@ -1,0 +1,34 @@
+"""What every page shares: the escalation a user may see, or a 404."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from escalations.models import Escalation, User, ViewLog
+from escalations.selectors import escalation_get_visible
+
+
+def visible_escalation(request: HttpRequest, reference: str, *, log: bool = False) -> Escalation:
+    """The escalation by reference if this user may see it; to anyone else it does not exist
+    (404, not 403). Every opening of an escalation's page is logged."""
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        escalation = escalation_get_visible(user=user, reference=reference)
+    except Escalation.DoesNotExist as missing:
+        raise Http404("No such escalation") from missing
+    if log:
+        ViewLog.objects.create(escalation=escalation, user=user)
+    return escalation
+
+
+@login_not_required
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/accessibility.html")
+
+
+@login_not_required
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/privacy.html")
