@@ -24,6 +24,7 @@ from .partnership import (
     StageContact,
     User,
 )
+from .published import PublishedReport
 from .records import Notification, NotificationEvent, Signposting, ViewLog
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "Outcome",
     "Partnership",
     "Policy",
+    "PublishedReport",
     "ReferenceSequence",
     "Region",
     "Role",

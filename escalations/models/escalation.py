@@ -96,7 +96,10 @@ class Escalation(FSMModelMixin, EscalationStateMachine, models.Model):
                 fields=["partnership", "reference"], name="escalation_reference_unique"
             )
         ]
-        indexes = [models.Index(fields=["partnership", "status", "stage_due_at"])]
+        indexes = [
+            models.Index(fields=["partnership", "status", "stage_due_at"]),
+            models.Index(fields=["partnership", "raised_at"], name="escalation_raised_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -1,0 +1,64 @@
+"""Published annual reports (DESIGN.md section 6): a published report is frozen, its figures
+and PDF stored with a checksum, and never changes."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from .partnership import Partnership, User
+
+
+class PublishedReport(models.Model):
+    """One edition of the report for one period, as the partnership lead published it. To
+    correct one, publish again: the old one stays, as it was."""
+
+    partnership = models.ForeignKey(Partnership, models.PROTECT, related_name="published_reports")
+    edition = models.CharField(
+        max_length=10, choices=[("internal", "Internal"), ("public", "Public")]
+    )
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The year the reporting year starts in, if it is one."
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    figures = models.JSONField(help_text="The edition in the report's JSON format.")
+    pdf = models.BinaryField()
+    checksum = models.CharField(
+        max_length=64, help_text="SHA-256 of the figures (canonical JSON) and the PDF."
+    )
+    learning_themes = models.JSONField(
+        default=list, blank=True, help_text="The learning themes the partnership team chose."
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-published_at"]
+        indexes = [models.Index(fields=["partnership", "edition", "-published_at"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.partnership}: {self.edition} report {self.period_start:%-d %B %Y} to "
+            f"{self.period_end:%-d %B %Y}, published {self.published_at:%-d %B %Y}"
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValidationError("A published report never changes: publish a new one instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValidationError("A published report is kept as it was published.")
+
+    @staticmethod
+    def checksum_of(figures_json: bytes, pdf: bytes) -> str:
+        digest = hashlib.sha256()
+        for part in (figures_json, pdf):
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
+        return digest.hexdigest()

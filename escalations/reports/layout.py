@@ -1,0 +1,307 @@
+"""The report as a reader sees it, the same on the web page and in the PDF: sections of
+formatted tables, each with the definitions it rests on and, for some, a chart.
+
+Values come from an edition (``suppression``), so the public edition's suppressed counts are
+shown as "suppressed" everywhere, and sections the public edition leaves out are not built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.timezone import localtime
+
+from . import charts
+from .definitions import BY_KEY
+from .suppression import SUPPRESSED, Edition, Figure, Shown
+from .tidy import COUNT, DAYS, HOURS, SHARE
+
+STAGES = ("stage_1", "stage_2", "stage_3", "stage_4")
+NO_DATA = "–"
+INTERNAL_ONLY_DEFINITIONS = {"acknowledgement", "response", "agencies", "signposting"}
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    label_columns: int = 1  # the leading columns that are names, not numbers
+
+
+@dataclass(frozen=True)
+class Group:
+    """A short paragraph: a bold lead-in and its text (who raised with whom)."""
+
+    title: str
+    lead: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    notes: tuple[str, ...] = ()
+    key_figures: tuple[tuple[str, str], ...] = ()
+    tables: tuple[Table, ...] = ()
+    chart: str = ""
+    chart_title: str = ""
+    items_title: str = ""
+    items: tuple[str, ...] = ()
+    groups: tuple[Group, ...] = ()
+
+    @property
+    def chart_image(self) -> str:
+        return charts.data_uri(self.chart) if self.chart else ""
+
+
+def display(value: Shown, kind: str = COUNT) -> str:
+    if value == SUPPRESSED:
+        return "suppressed"
+    if value is None:
+        return NO_DATA
+    if kind == SHARE:
+        return f"{float(value) * 100:.0f}%"
+    if kind in (DAYS, HOURS):
+        return f"{float(value):g}"
+    return f"{value:,}"
+
+
+def notes(*keys: str) -> tuple[str, ...]:
+    return tuple(f"{BY_KEY[key].term}: {BY_KEY[key].text}" for key in keys)
+
+
+def sections(edition: Edition, *, with_charts: bool = True) -> list[Section]:
+    built = [
+        _summary(edition),
+        _stages(edition, with_charts),
+        _timeliness(edition, with_charts),
+        _durations(edition),
+        _simple(edition, "month", "raised", "Escalations raised each month", "Month", with_charts),
+        _simple(
+            edition,
+            "category",
+            "raised",
+            "What the disagreements were about",
+            "Category",
+            with_charts,
+        ),
+        _simple(edition, "outcome", "closed_by_end", "Outcomes", "Outcome", False, ("as_at",)),
+    ]
+    if not edition.is_public:
+        from .layout_internal import internal_sections  # it builds on this module
+
+        built += internal_sections(edition)
+    built += [_learning(edition), _methodology(edition)]
+    return built
+
+
+def rows_of(figures: Iterable[Figure]) -> tuple[tuple[str, ...], ...]:
+    return tuple((str(f.cell.label), display(f.value, f.cell.kind)) for f in figures)
+
+
+def _summary(edition: Edition) -> Section:
+    value, figures = edition.value, edition.figures
+    return Section(
+        id="summary",
+        title="Summary",
+        key_figures=(
+            ("Escalations raised", display(value("headline/raised/raised"))),
+            (
+                f"Raised in the previous period ({figures.previous_period.title})",
+                display(value("headline/raised/previous_period")),
+            ),
+            ("Urgent", display(value("headline/urgency/urgent"))),
+            ("Standard", display(value("headline/urgency/standard"))),
+            (
+                "Resolved by the end of the period",
+                display(value("headline/status_at_end/resolved")),
+            ),
+            ("Withdrawn", display(value("headline/status_at_end/withdrawn"))),
+            ("Still open at the end", display(value("headline/status_at_end/open_at_end"))),
+            ("Resolved at stage 1", display(value("stages/resolved_at/stage_1"))),
+            (
+                "Median working days to resolution",
+                display(value("durations/to_resolution/median"), DAYS),
+            ),
+        ),
+        notes=notes("period", "as_at", "previous_period", "urgent"),
+    )
+
+
+def _stages(edition: Edition, with_charts: bool) -> Section:
+    def row(stage: str) -> tuple[str, ...]:
+        return (
+            f"Stage {stage[-1]}",
+            display(edition.value(f"stages/reached/{stage}")),
+            display(edition.value(f"stages/resolved_at/{stage}")),
+            display(edition.value(f"stages/resolved_at_share/{stage}"), SHARE),
+        )
+
+    bars = [charts.Bar(f"Stage {s[-1]}", edition.value(f"stages/resolved_at/{s}")) for s in STAGES]
+    return Section(
+        id="stages",
+        title="Where escalations were resolved",
+        tables=(
+            Table(
+                "Escalations by stage",
+                ("Stage", "Highest stage reached", "Resolved at this stage", "Share of resolved"),
+                tuple(row(stage) for stage in STAGES),
+            ),
+        ),
+        chart=charts.bar_chart(bars, name="stages") if with_charts else "",
+        chart_title="Resolved at each stage",
+        notes=notes("stage_reached", "resolved_at_stage"),
+    )
+
+
+def _timeliness(edition: Edition, with_charts: bool) -> Section:
+    columns = [
+        ("entered", "Entered", COUNT),
+        ("concluded", "Concluded", COUNT),
+        ("within_timescale", "Within timescale", COUNT),
+        ("late", "Late", COUNT),
+        ("within_timescale_share", "Share within timescale", SHARE),
+        ("open_at_end", "Open at the end", COUNT),
+        ("extended", "Extended", COUNT),
+        ("extensions", "Extensions", COUNT),
+        ("breached", "Breached", COUNT),
+    ]
+    shown = {f.cell.key for f in edition.breakdown("timeliness", "stage_1")}
+    columns = [column for column in columns if column[0] in shown]
+
+    def row(stage: str) -> tuple[str, ...]:
+        values = edition.as_dict("timeliness", stage)
+        return (f"Stage {stage[-1]}", *(display(values[key], kind) for key, _, kind in columns))
+
+    bars = [
+        charts.Bar(f"Stage {s[-1]}", edition.value(f"timeliness/{s}/within_timescale_share"))
+        for s in STAGES
+    ]
+    return Section(
+        id="timeliness",
+        title="Timeliness of each stage",
+        tables=(
+            Table(
+                "Stages concluded within timescale, extended and breached",
+                ("Stage", *(label for _, label, _ in columns)),
+                tuple(row(stage) for stage in STAGES),
+            ),
+        ),
+        chart=charts.bar_chart(bars, name="timeliness", horizontal=True, percent=True)
+        if with_charts
+        else "",
+        chart_title="Share of concluded stages within the original timescale",
+        notes=notes("within_timescale", "extension", "breach", "working_day"),
+    )
+
+
+def _durations(edition: Edition) -> Section:
+    measures = [("median", "Median"), ("p90", "90th percentile"), ("longest", "Longest")]
+    shown = {f.cell.key for f in edition.breakdown("durations", "to_resolution")}
+    measures = [measure for measure in measures if measure[0] in shown]
+    rows = []
+    for breakdown, label in (
+        ("to_resolution", "Raising to resolution (resolved)"),
+        ("as_far_as_they_went", "As far as they went (all escalations)"),
+        ("open_at_end", "Open at the end, so far"),
+    ):
+        values = edition.as_dict("durations", breakdown)
+        rows.append((label, *(display(values[key], DAYS) for key, _ in measures)))
+    return Section(
+        id="durations",
+        title="How long escalations took",
+        tables=(
+            Table(
+                "Working days",
+                ("Escalations", *(label for _, label in measures)),
+                tuple(rows),
+            ),
+            Table(
+                "Escalations open at the end of the period, by working days open",
+                ("Working days open", "Escalations"),
+                rows_of(edition.breakdown("open_age", "working_days")),
+            ),
+        ),
+        notes=notes("to_resolution", "open_age", "percentiles", "working_day"),
+    )
+
+
+def _simple(
+    edition: Edition,
+    section: str,
+    breakdown: str,
+    title: str,
+    header: str,
+    with_charts: bool,
+    definitions: tuple[str, ...] = (),
+) -> Section:
+    figures = edition.breakdown(section, breakdown)
+    horizontal = section != "month"
+    bars = [
+        charts.Bar(str(f.cell.label) if horizontal else str(f.cell.label)[:3], f.value)
+        for f in figures
+    ]
+    return Section(
+        id=section,
+        title=title,
+        tables=(Table(title, (header, "Escalations"), rows_of(figures)),),
+        chart=charts.bar_chart(bars, name=section, horizontal=horizontal) if with_charts else "",
+        chart_title=title,
+        notes=notes(*definitions),
+    )
+
+
+def _learning(edition: Edition) -> Section:
+    return Section(
+        id="learning",
+        title="Learning",
+        key_figures=(
+            (
+                "Resolved escalations with learning recorded",
+                display(edition.value("learning/resolved/with_learning")),
+            ),
+        ),
+        items_title="Themes the partnership team chose" if edition.figures.learning.themes else "",
+        items=edition.figures.learning.themes,
+        notes=notes("learning"),
+    )
+
+
+def _methodology(edition: Edition) -> Section:
+    figures = edition.figures
+    method = figures.methodology
+    facts = [
+        ("Period", figures.period.label),
+        ("Outcomes as at", f"{localtime(method.as_at):%-d %B %Y %H:%M}"),
+        ("Data taken", f"{localtime(method.taken_at):%-d %B %Y %H:%M}"),
+        ("Calendar", f"Bank holidays of {method.region}"),
+        (
+            "Closure days in the period",
+            ", ".join(f"{day:%-d %B %Y}" for day in method.closure_days) or "None",
+        ),
+        *(
+            (
+                f"Policy version {policy.version} (from {policy.effective_from:%-d %B %Y})",
+                f"{policy.escalations:,} escalations in the period; {policy.timescales}",
+            )
+            for policy in method.policy_versions
+        ),
+    ]
+    if edition.is_public:
+        facts.append(
+            ("Small numbers", f"Counts from 1 to {method.suppression_threshold - 1} suppressed")
+        )
+    return Section(
+        id="methodology",
+        title="Methodology",
+        key_figures=tuple(facts),
+        items_title="Definitions",
+        items=tuple(
+            f"{d.term}: {d.text}"
+            for d in method.definitions
+            if not (edition.is_public and d.key in INTERNAL_ONLY_DEFINITIONS)
+        ),
+    )

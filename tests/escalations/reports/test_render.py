@@ -1,0 +1,154 @@
+"""The report's formats, from the scenario year (``scenario.py``): the JSON contract of
+DESIGN.md section 7, tidy CSV, the standalone HTML and the PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from escalations.reports.render import render, to_csv, to_json
+from escalations.reports.suppression import PUBLIC, SUPPRESSED, build_edition
+
+CONTRACT = {
+    "year",
+    "edition",
+    "period_start",
+    "period_end",
+    "raised",
+    "resolved",
+    "withdrawn",
+    "open_at_end",
+    "resolved_at_stage_1",
+    "median_working_days_to_resolution",
+    "by_stage_reached",
+    "by_category",
+    "by_outcome",
+    "by_month",
+}
+INTERNAL_ONLY = {"by_raising_sector", "by_receiving_sector"}
+
+
+def test_the_internal_json_has_every_key_of_the_contract(figures):
+    data = json.loads(render(build_edition(figures), "json"))
+    assert set(data) >= CONTRACT | INTERNAL_ONLY
+    assert (data["year"], data["edition"]) == (2026, "internal")
+    assert (data["period_start"], data["period_end"]) == ("2026-04-01", "2027-03-31")
+    assert (data["raised"], data["resolved"], data["withdrawn"], data["open_at_end"]) == (
+        10,
+        7,
+        1,
+        2,
+    )
+    assert data["resolved_at_stage_1"] == 5
+    assert data["median_working_days_to_resolution"] == 3.0
+    assert data["by_stage_reached"] == {"stage_1": 7, "stage_2": 3, "stage_3": 0, "stage_4": 0}
+    assert data["by_month"]["2026-06"] == 5
+    assert data["by_outcome"]["withdrawn"] == 1
+    assert data["by_raising_sector"]["police"] == 9
+    assert data["by_receiving_sector"]["childrens_social_care"] == 8
+
+
+def test_every_breakdown_is_an_object_from_name_to_count(figures):
+    data = to_json(build_edition(figures))
+    for key in ("by_stage_reached", "by_category", "by_outcome", "by_month", *INTERNAL_ONLY):
+        assert all(isinstance(name, str) for name in data[key]), key
+        assert all(isinstance(count, int) for count in data[key].values()), key
+
+
+def test_the_public_json_shows_suppressed_counts_as_the_string_and_leaves_out_sectors(figures):
+    data = to_json(build_edition(figures, PUBLIC))
+    assert set(data) >= CONTRACT
+    assert not INTERNAL_ONLY & set(data)
+    assert data["edition"] == "public"
+    assert data["withdrawn"] == SUPPRESSED
+    assert data["by_category"]["threshold"] == SUPPRESSED  # 4, below 5
+    assert data["by_category"]["exploitation"] == 0
+    assert data["raised"] == 10
+    assert not {"by_level_of_need", "agency_flows", "receiving_agency_timeliness"} & set(data)
+
+
+def test_the_csv_has_one_tidy_row_per_figure(figures):
+    rows = list(csv.reader(io.StringIO(to_csv(build_edition(figures)))))
+    assert rows[0] == ["section", "breakdown", "key", "value"]
+    assert all(len(row) == 4 for row in rows)
+    keys = [tuple(row[:3]) for row in rows[1:]]
+    assert len(keys) == len(set(keys))  # one row per figure
+    table = {tuple(row[:3]): row[3] for row in rows[1:]}
+    assert table["about", "report", "edition"] == "internal"
+    assert table["headline", "raised", "raised"] == "10"
+    assert table["category", "raised", "threshold"] == "4"
+    assert table["stages", "resolved_at_share", "stage_1"] == "0.7143"
+    assert table["durations", "to_resolution", "median"] == "3"
+
+
+def test_the_public_csv_says_suppressed(figures):
+    table = {
+        tuple(row[:3]): row[3]
+        for row in csv.reader(io.StringIO(to_csv(build_edition(figures, PUBLIC))))
+    }
+    assert table["headline", "status_at_end", "withdrawn"] == SUPPRESSED
+    assert not any(section == "raising_sector" for section, _, _ in table)
+
+
+def test_the_html_document_stands_alone_with_its_charts(figures):
+    html = render(build_edition(figures), "html").decode()
+    assert html.startswith("<!DOCTYPE html>")
+    assert html.count("<svg") == 4
+    assert "Page " in html  # the footer's counter, for the PDF
+    assert "Northshire Academy (Education: school)" in html  # raised none
+
+
+@pytest.fixture(scope="module")
+def pdf_text(figures) -> dict[str, str]:
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    texts = {}
+    for name in ("internal", "public"):
+        pdf = render(build_edition(figures, name), "pdf")
+        assert pdf.startswith(b"%PDF")
+        command = [pdftotext, "-layout", "-", "-"]  # a trusted tool, on our own PDF
+        found = subprocess.run(command, input=pdf, capture_output=True, check=True)  # noqa: S603
+        texts[name] = found.stdout.decode()
+    return texts
+
+
+def _value(text: str, label: str) -> str:
+    """The value printed after ``label`` on a line of its own in the PDF's text."""
+    found = re.search(rf"^\s*{re.escape(label)}\s{{2,}}(\S+)\s*$", text, re.MULTILINE)
+    assert found, f"{label!r} is not in the PDF"
+    return found.group(1)
+
+
+def test_the_pdf_has_numbered_pages_and_the_headline_figures(pdf_text):
+    text = pdf_text["internal"]
+    assert "Page 1 of" in text
+    assert "Contents" in text
+    assert _value(text, "Escalations raised") == "10"
+    assert _value(text, "Resolved at stage 1") == "5"
+    assert _value(text, "Median working days to resolution") == "3"
+    assert "Internal edition" in text
+
+
+def test_the_public_pdf_shows_suppressed_counts(pdf_text):
+    text = pdf_text["public"]
+    assert "Page 1 of" in text
+    assert _value(text, "Escalations raised") == "10"
+    assert _value(text, "Withdrawn") == "suppressed"
+    assert "Northshire Police" not in text  # no agency tables
+
+
+def test_the_methodology_prints_every_definition_as_written_once(figures):
+    from django.utils.html import escape
+
+    from escalations.reports.definitions import DEFINITIONS
+
+    html = render(build_edition(figures), "html").decode()
+    for definition in DEFINITIONS:
+        assert escape(definition.text) in html, definition.key
