@@ -9,7 +9,6 @@ out in Python from one read of the partnership's closure days.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,13 +29,13 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from workflows import calendar
 from workflows.rules import membership_of
 from workflows.states import OPEN_STATES
 
 from .models import ClosureDay, Escalation, Membership, Partnership, Role, StageHolder, StageRecord
 from .models import User as UserModel
 from .selectors import MANAGER_ROLES, escalation_visible_to
+from .words import Tag, moment_in_words, time_left
 
 PARTNERSHIP_TEAM = (Role.PARTNERSHIP_LEAD, Role.SCRUTINEER)
 DASHBOARD_ROLES = (*PARTNERSHIP_TEAM, Role.ANALYST)
@@ -46,14 +45,6 @@ STAGES = (1, 2, 3, 4)
 # --------------------------------------------------------------------------------------------
 # Time left, in words
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Tag:
-    """A GOV.UK tag: its text and colour modifier (``govuk-tag--<colour>``)."""
-
-    text: str
-    colour: str
 
 
 @dataclass(frozen=True)
@@ -72,50 +63,9 @@ class Clock:
         return cls(now=now or timezone.now(), region=partnership.region, closures=closures)
 
     def time_left(self, due_at: dt.datetime | None, *, urgent: bool) -> Tag:
-        """Red "Overdue" once the due moment has passed; an urgent stage counts clock hours
-        (orange on its due day); a standard one "Due today" in orange, otherwise the
-        working days left in grey."""
-        if due_at is None:
-            return Tag("No due date", "grey")
-        if due_at <= self.now:
-            return Tag("Overdue", "red")
-        today = timezone.localtime(self.now).date()
-        due_day = timezone.localtime(due_at).date()
-        if urgent:
-            hours = math.ceil((due_at - self.now).total_seconds() / 3600)
-            text = "1 hour left" if hours == 1 else f"{hours} hours left"
-            return Tag(text, "orange" if due_day == today else "grey")
-        if due_day == today:
-            return Tag("Due today", "orange")
-        days = calendar.working_days_between(
-            today, due_day, region=self.region, closures=self.closures
+        return time_left(
+            due_at, urgent=urgent, now=self.now, region=self.region, closures=self.closures
         )
-        if days < 1:  # due on a day that has since become a closure day
-            return Tag(f"Due {due_day:%A}", "grey")
-        return Tag("1 working day left" if days == 1 else f"{days} working days left", "grey")
-
-
-def moment_in_words(moment: dt.datetime | None) -> str:
-    """GOV.UK style: "5pm on Monday 7 December 2026", "10:30am on ...", "midday on ..."."""
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    if (local.hour, local.minute) == (12, 0):
-        time = "midday"
-    elif (local.hour, local.minute) == (0, 0):
-        time = "midnight"
-    else:
-        hour = local.hour % 12 or 12
-        minutes = f":{local.minute:02d}" if local.minute else ""
-        time = f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
-    return f"{time} on {local:%A} {local.day} {local:%B %Y}"
-
-
-def day_in_words(moment: dt.datetime | None) -> str:
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%B %Y}"
 
 
 # --------------------------------------------------------------------------------------------

@@ -16,8 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from workflows import calendar
-from workflows.timescales import Clock, elapsed_hours
+from workflows.timescales import Clock
 
 from .audit import SYSTEM
 from .models import (
@@ -32,15 +31,14 @@ from .models import (
     StageRecord,
     User,
 )
+from .words import moment_in_words, time_in_words, time_left
 
 __all__ = [
     "DueMoment",
     "Entry",
     "build_timeline",
     "due_moment",
-    "moment_in_words",
     "person",
-    "time_in_words",
 ]
 
 # entries of the same kind by the same person within this window are one event
@@ -54,22 +52,6 @@ _HISTORY_TYPE_WORDS = {"+": "added", "~": "changed", "-": "removed"}
 
 
 # words for moments --------------------------------------------------------------------------
-
-
-def time_in_words(moment: dt.datetime) -> str:
-    """GOV.UK style: 5pm, 5:30pm, midday, midnight (local time)."""
-    local = timezone.localtime(moment)
-    if local.minute == 0 and local.hour in (0, 12):
-        return "midnight" if local.hour == 0 else "midday"
-    hour = local.hour % 12 or 12
-    minutes = f":{local.minute:02d}" if local.minute else ""
-    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
-
-
-def moment_in_words(moment: dt.datetime) -> str:
-    """'5pm on Monday 7 December 2026' (local time)."""
-    local = timezone.localtime(moment)
-    return f"{time_in_words(local)} on {local:%A} {local.day} {local:%B %Y}"
 
 
 def person(user: User | None, *, agency: bool = True) -> str:
@@ -111,24 +93,15 @@ def due_moment(
     due = at or escalation.stage_due_at
     if due is None:
         return None
-    now = now or timezone.now()
-    words = f"Due by {moment_in_words(due)}"
-    if now >= due:
-        return DueMoment(due, words, "Overdue", "red")
-    today, due_day = timezone.localdate(now), timezone.localdate(due)
-    if escalation.urgent:  # clock hours, orange on the due day (as the inbox shows them)
-        hours = elapsed_hours(now, due)
-        colour = "orange" if due_day == today else "grey"
-        return DueMoment(due, words, f"{hours} hour{'s' if hours != 1 else ''} left", colour)
-    if due_day <= today:
-        return DueMoment(due, words, "Due today", "orange")
     clock = Clock.of(partnership=escalation.partnership, policy=escalation.policy)
-    days = calendar.working_days_between(
-        today, due_day, region=clock.region, closures=clock.closures
+    tag = time_left(
+        due,
+        urgent=escalation.urgent,
+        now=now or timezone.now(),
+        region=clock.region,
+        closures=clock.closures,
     )
-    if days < 1:  # due on a day that has since become a closure day
-        return DueMoment(due, words, f"Due {due_day:%A}", "grey")
-    return DueMoment(due, words, f"{days} working day{'s' if days != 1 else ''} left", "grey")
+    return DueMoment(due, f"Due by {moment_in_words(due)}", tag.text, tag.colour)
 
 
 # the timeline -------------------------------------------------------------------------------

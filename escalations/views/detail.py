@@ -49,7 +49,8 @@ from escalations.models import (
     User,
 )
 from escalations.services import Refused
-from escalations.timeline import DueMoment, build_timeline, due_moment, moment_in_words, person
+from escalations.timeline import DueMoment, build_timeline, due_moment, person
+from escalations.words import moment_in_words
 from workflows.rules import membership_of, side_of, side_user_ids
 from workflows.states import LAST_STAGE, Status
 from workflows.timescales import Clock

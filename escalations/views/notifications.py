@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from escalations.inbox import moment_in_words
 from escalations.models import User
+from escalations.words import moment_in_words
 
 PAGE_SIZE = 50
 

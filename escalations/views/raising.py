@@ -14,7 +14,6 @@ again first, so a stale or half-finished journey goes back to the page that need
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -24,7 +23,6 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 
 from escalations import services
 from escalations.forms.raising import (
@@ -52,6 +50,7 @@ from escalations.models import (
 )
 from escalations.selectors import escalation_visible_to
 from escalations.services import ChildDetails, Refused, escalation_raise
+from escalations.words import moment_in_words
 
 SESSION_KEY = "raise"
 SIGNPOSTED = "signposted"
@@ -400,22 +399,6 @@ def _label(choices: Any, value: str) -> str:
     return str(dict(choices.choices).get(value, value))
 
 
-def _moment_words(moment: dt.datetime) -> str:
-    """5pm on Monday 7 December 2026 (GOV.UK style: 5pm, 10:15am, midday, midnight)."""
-    local = timezone.localtime(moment)
-    return f"{_time_words(local.time())} on {local:%A} {local.day} {local:%B %Y}"
-
-
-def _time_words(moment: dt.time) -> str:
-    if (moment.hour, moment.minute) == (12, 0):
-        return "midday"
-    if (moment.hour, moment.minute) == (0, 0):
-        return "midnight"
-    hour = moment.hour % 12 or 12
-    minutes = f":{moment.minute:02d}" if moment.minute else ""
-    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
-
-
 def _sections(journey: Journey, forms_: dict[str, RaiseForm]) -> list[dict[str, Any]]:
     """The answers as GOV.UK summary lists, each row with a link to change it."""
     risk = [
@@ -432,7 +415,7 @@ def _sections(journey: Journey, forms_: dict[str, RaiseForm]) -> list[dict[str, 
         risk.append(
             _row(
                 "You acted under child protection procedures",
-                f"At {_moment_words(acted.acted_at)}",
+                f"At {moment_in_words(acted.acted_at)}",
                 "acted",
                 "when you acted",
             )
@@ -600,7 +583,7 @@ def _due_words(escalation: Escalation) -> str:
     else:
         days = policy.stage_days(escalation.stage)
         span = f"{days} working day{'s' if days != 1 else ''}"
-    return f"due by {_moment_words(escalation.stage_due_at)}, in {span}"
+    return f"due by {moment_in_words(escalation.stage_due_at)}, in {span}"
 
 
 @_raisers_only
@@ -623,7 +606,7 @@ def raised(request: HttpRequest, membership: Membership, reference: str) -> Http
             "title": "Escalation raised",
             "escalation": escalation,
             "due": _due_words(escalation),
-            "acknowledge_by": _moment_words(acknowledge_by) if acknowledge_by else "",
+            "acknowledge_by": moment_in_words(acknowledge_by) if acknowledge_by else "",
         },
     )
 
