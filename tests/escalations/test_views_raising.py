@@ -21,6 +21,7 @@ from escalations.models import (
 )
 from escalations.services import Refused
 from escalations.views import raising
+from escalations.views.raising import answers as answers_page
 from tests.factories import make_world
 
 pytestmark = pytest.mark.django_db
@@ -106,13 +107,13 @@ def raiser(client, world):
 def service_calls(monkeypatch):
     """Count the calls to the service, which does the raising."""
     calls = []
-    real = raising.escalation_raise
+    real = answers_page.escalation_raise
 
     def counted(**kwargs: Any) -> Escalation:
         calls.append(kwargs)
         return real(**kwargs)
 
-    monkeypatch.setattr(raising, "escalation_raise", counted)
+    monkeypatch.setattr(answers_page, "escalation_raise", counted)
     return calls
 
 
@@ -499,7 +500,7 @@ def test_a_refusal_shows_on_the_check_page_and_writes_nothing(
     def refuse(**kwargs: Any) -> Escalation:
         raise Refused("Choose an active agency of this partnership to receive the escalation.")
 
-    monkeypatch.setattr(raising, "escalation_raise", refuse)
+    monkeypatch.setattr(answers_page, "escalation_raise", refuse)
     response = client.post(url("raise-check"))
     assert response.status_code == 200
     html = response.content.decode()

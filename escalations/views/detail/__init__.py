@@ -1,0 +1,33 @@
+"""The escalation page (``/escalations/<reference>/``), one page per action on it, and the
+printable record for each agency's case file.
+
+Every view finds the escalation through ``visible_escalation`` (a 404 to anyone who may not
+see it). No view changes state itself: each action validates its form and calls the service
+function, whose refusal (who may act, what is missing, the escalation has moved on) is shown
+in the error summary with nothing written.
+"""
+
+from django.urls import path
+
+from .available import available_actions
+from .holding import accept_extension, add_note, case_file, extend, hand_over
+from .page import escalation_detail
+from .record import record_pdf
+from .stage_actions import acknowledge, escalate, resolve, respond, withdraw
+
+__all__ = ["available_actions", "urlpatterns"]
+
+urlpatterns = [
+    path("", escalation_detail, name="detail"),
+    path("acknowledge/", acknowledge, name="acknowledge"),
+    path("respond/", respond, name="respond"),
+    path("escalate/", escalate, name="escalate"),
+    path("resolve/", resolve, name="resolve"),
+    path("withdraw/", withdraw, name="withdraw"),
+    path("extend/", extend, name="extend"),
+    path("extension/<int:pk>/accept/", accept_extension, name="accept_extension"),
+    path("hand-over/", hand_over, name="hand_over"),
+    path("note/", add_note, name="note"),
+    path("case-file/<int:stage>/", case_file, name="case_file"),
+    path("record.pdf", record_pdf, name="record_pdf"),
+]
