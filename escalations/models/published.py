@@ -12,6 +12,9 @@ from django.utils import timezone
 
 from .partnership import Partnership, User
 
+YEAR, QUARTER = "year", "quarter"
+KINDS = [(YEAR, "Reporting year"), (QUARTER, "Quarterly snapshot")]
+
 
 class PublishedReport(models.Model):
     """One edition of the report for one period, as the partnership lead published it. To
@@ -21,8 +24,17 @@ class PublishedReport(models.Model):
     edition = models.CharField(
         max_length=10, choices=[("internal", "Internal"), ("public", "Public")]
     )
+    kind = models.CharField(
+        max_length=10,
+        choices=KINDS,
+        default=YEAR,
+        help_text="A whole reporting year, or a quarter of one (a snapshot during the year).",
+    )
     year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="The year the reporting year starts in, if it is one."
+        null=True,
+        blank=True,
+        help_text="The year the reporting year (the period or the one it is a quarter of) "
+        "starts in.",
     )
     period_start = models.DateField()
     period_end = models.DateField()
@@ -62,3 +74,18 @@ class PublishedReport(models.Model):
             digest.update(len(part).to_bytes(8, "big"))
             digest.update(part)
         return digest.hexdigest()
+
+    @property
+    def version(self) -> int:
+        """1 for the first publication of this edition for this period, 2 for the next..."""
+        return (
+            PublishedReport.objects.filter(
+                partnership_id=self.partnership_id,
+                edition=self.edition,
+                kind=self.kind,
+                period_start=self.period_start,
+                period_end=self.period_end,
+                pk__lt=self.pk,
+            ).count()
+            + 1
+        )

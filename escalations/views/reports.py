@@ -1,22 +1,40 @@
 """The annual report on the web (DESIGN.md section 6): ``/reports/annual/<year>/`` for the
 partnership team and analysts, with ``?from=&to=`` for any period, ``?edition=public`` and
-downloads through ``?format=csv|json|pdf``. Figures only: no case content."""
+downloads through ``?format=csv|json|pdf``. Figures only: no case content.
+
+The partnership lead publishes from the same page (``POST /reports/annual/<year>/publish/``):
+the year once it has ended, and each quarter once it has ended. Published reports are
+downloaded from ``/reports/published/<id>.pdf`` and ``.json``: public editions by anyone,
+without sign-in; internal ones by the partnership team and analysts only."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import path
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_POST
 
-from escalations.models import Membership, Role
+from escalations.models import Membership, Partnership, PublishedReport, Role
+from escalations.reports import publishing
 from escalations.reports.compute import compute_figures
-from escalations.reports.options import ReportError, ReportOptions, period_for
+from escalations.reports.options import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    ReportError,
+    ReportOptions,
+    period_for,
+)
+from escalations.reports.period import Period
 from escalations.reports.render import CONTENT_TYPES, filename
 from escalations.reports.render import render as render_report
-from escalations.reports.suppression import build_edition
+from escalations.reports.suppression import PUBLIC, build_edition
+from workflows.rules import Refused, membership_of
 
 REPORT_ROLES = (Role.PARTNERSHIP_LEAD, Role.SCRUTINEER, Role.ANALYST)
 NOT_FOR_YOU = (
@@ -84,8 +102,119 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
             ],
             "other_edition": "?"
             + urlencode({**query, "edition": "internal" if edition.is_public else "public"}),
+            **_publishing_context(membership, year),
         },
     )
 
 
-urlpatterns = [path("annual/<int:year>/", annual, name="annual")]
+# Publishing -----------------------------------------------------------------------------------
+
+
+def _publishable(partnership: Partnership, year: int) -> list[tuple[str, str, Period]]:
+    """(value, label, period) for the year, if it has ended, and each quarter that has."""
+    whole = Period.reporting_year(year, start_month=partnership.reporting_year_start_month)
+    choices = []
+    if publishing.has_ended(whole):
+        choices.append(("year", f"The reporting year {whole.title} ({whole.label})", whole))
+    for number, quarter in enumerate(publishing.quarters(partnership, year), start=1):
+        if publishing.has_ended(quarter):
+            choices.append((f"q{number}", f"Quarter {number}: {quarter.label}", quarter))
+    return choices
+
+
+def _publishing_context(membership: Membership, year: int) -> dict[str, object]:
+    partnership = membership.partnership
+    published = publishing.with_versions(
+        PublishedReport.objects.filter(partnership=partnership, year=year)
+        .select_related("published_by")
+        .defer("pdf", "figures")
+        .order_by("-period_end", "kind", "edition", "-pk")
+    )
+    can_publish = membership.role == Role.PARTNERSHIP_LEAD
+    return {
+        "published": published,
+        "can_publish": can_publish,
+        "publishable": _publishable(partnership, year) if can_publish else [],
+        "publish_url": reverse("reports:publish", args=[year]),
+    }
+
+
+@require_POST
+def publish(request: HttpRequest, year: int) -> HttpResponse:
+    membership = _membership(request)
+    if membership.role != Role.PARTNERSHIP_LEAD:
+        raise PermissionDenied("Only the partnership business manager can publish the report.")
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise Http404("No such reporting year.")
+    back = reverse("reports:annual", args=[year]) + "#publishing"
+    chosen = {value: period for value, _, period in _publishable(membership.partnership, year)}
+    period = chosen.get(request.POST.get("period", ""))
+    edition = request.POST.get("edition", "")
+    if period is None or edition not in ("internal", "public"):
+        messages.error(request, "Choose a period that has ended and an edition to publish.")
+        return HttpResponseRedirect(back)
+    themes = request.POST.get("learning_themes", "").splitlines()
+    try:
+        report = publishing.report_publish(
+            by=request.user,  # type: ignore[arg-type]
+            partnership=membership.partnership,
+            period_start=period.start,
+            period_end=period.end,
+            edition=edition,
+            kind="year" if period.year is not None else "quarter",
+            learning_themes=themes,
+        )
+    except Refused as refused:
+        messages.error(request, refused.message)
+        return HttpResponseRedirect(back)
+    messages.success(
+        request,
+        f"Published the {report.edition} edition for {period.label}, version {report.version}.",
+    )
+    return HttpResponseRedirect(back)
+
+
+@login_not_required
+@require_GET
+def published_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """A published report as it was published. Public editions are for anyone; internal ones
+    for the partnership team and analysts of its partnership (anyone else: not found)."""
+    report = get_object_or_404(PublishedReport.objects.select_related("partnership"), pk=pk)
+    if report.edition != PUBLIC:
+        membership = membership_of(request.user if request.user.is_authenticated else None)  # type: ignore[arg-type]
+        if membership is None:
+            raise Http404("No such published report.")
+        if membership.partnership_id != report.partnership_id:
+            raise Http404("No such published report.")
+        if membership.role not in REPORT_ROLES:
+            raise PermissionDenied(NOT_FOR_YOU)
+    stem = published_filename(report)
+    if fmt == "pdf":
+        body, content_type = bytes(report.pdf), CONTENT_TYPES["pdf"]
+    else:
+        body = json.dumps(report.figures, indent=2, ensure_ascii=False).encode()
+        content_type = CONTENT_TYPES["json"]
+    return HttpResponse(
+        body,
+        content_type=content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{stem}.{fmt}"',
+            "X-Report-Checksum": report.checksum,
+        },
+    )
+
+
+def published_filename(report: PublishedReport) -> str:
+    if report.kind == "year":
+        name = str(report.year)
+    else:
+        name = f"{report.period_start}-to-{report.period_end}"
+    return f"annual-report-{name}-{report.edition}-v{report.version}"
+
+
+urlpatterns = [
+    path("annual/<int:year>/", annual, name="annual"),
+    path("annual/<int:year>/publish/", publish, name="publish"),
+    path("published/<int:pk>.pdf", published_file, {"fmt": "pdf"}, name="published_pdf"),
+    path("published/<int:pk>.json", published_file, {"fmt": "json"}, name="published_json"),
+]
