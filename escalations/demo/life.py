@@ -134,7 +134,13 @@ def _acknowledge(ctx: Ctx, plan: Plan, escalation: Escalation, stage: int) -> St
     by = _holder(ctx, escalation, stage, Side.RECEIVING)
     named = by
     if stage == 1 and plan.receiving == "csc":  # the MASH names the worker who holds it
-        named = ctx.world.people[ctx.rng.choice(("practitioner.csc", "practitioner2.csc"))]
+        # (live ones go to the first demo sign-in, so that it has something waiting)
+        workers = (
+            ("practitioner.csc",)
+            if plan.end == "open"
+            else ("practitioner.csc", "practitioner2.csc")
+        )
+        named = ctx.world.people[ctx.rng.choice(workers)]
     _act(
         ctx,
         services.escalation_acknowledge,

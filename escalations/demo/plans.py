@@ -114,6 +114,12 @@ def _open_plan(ctx: Ctx, index: int) -> Plan:
     lo = ctx.now - dt.timedelta(days=oldest)
     base = _moment(ctx, lo, ctx.now - dt.timedelta(days=newest))
     plan = _plan(ctx, base, standard=True)
+    if index < 4:  # one at each stage from the police to the front door, so that the demo
+        # sign-ins people try first (practitioner.police, practitioner.csc, their managers
+        # and senior managers) each find something waiting or raised
+        plan.raising, plan.receiving, plan.raiser = "police", "csc", "practitioner.police"
+        plan.story = ctx.rng.choice([story for story in STORIES if "csc" in story.receivers])
+        plan.case_number = _case_number(ctx, "police", base.astimezone(LONDON).year)
     plan.end, plan.final_stage = "open", stage
     return plan
 

@@ -16,7 +16,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from escalations.models import Decision, Outcome, User
-from escalations.models.escalation import TEXT_LIMIT
+
+from .fields import text_field
 
 __all__ = [
     "AcceptExtensionForm",
@@ -37,29 +38,6 @@ STALE_FORM = (
 )
 CASE_FILE_REFERENCE_LIMIT = 100
 MAX_EXTENSION = dt.timedelta(days=366)
-
-
-def text_field(
-    label: str,
-    what: str,
-    *,
-    required: bool = True,
-    hint: str = "",
-    limit: int = TEXT_LIMIT,
-    textarea: bool = True,
-) -> forms.CharField:
-    """Free text within the limit every form allows, with GOV.UK error messages."""
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        required=required,
-        max_length=limit,
-        widget=forms.Textarea if textarea else forms.TextInput,
-        error_messages={
-            "required": f"Enter {what}",
-            "max_length": f"{what[0].upper()}{what[1:]} must be {limit:,} characters or fewer",
-        },
-    )
 
 
 def person_choice(label: str, error: str, **kwargs: Any) -> forms.ModelChoiceField[User]:

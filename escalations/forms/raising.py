@@ -31,6 +31,8 @@ from escalations.models import (
 )
 from escalations.models.escalation import TEXT_LIMIT
 
+from .fields import text_field
+
 __all__ = [
     "CASE_NUMBER_LIMIT",
     "DEFAULT_AGE_BANDS",
@@ -119,30 +121,6 @@ def _radios(
         choices=choices,
         widget=HintedRadioSelect(hints=hints, divider_before=divider_before),
         error_messages={"required": error, "invalid_choice": error},
-    )
-
-
-def _text(
-    label: str,
-    what: str,
-    *,
-    required: bool = True,
-    hint: str = "",
-    limit: int = TEXT_LIMIT,
-    textarea: bool = True,
-) -> forms.CharField:
-    """Free text within its limit, with GOV.UK error messages ("[what] must be 5,000
-    characters or fewer")."""
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        required=required,
-        max_length=limit,
-        widget=forms.Textarea if textarea else forms.TextInput,
-        error_messages={
-            "required": f"Enter {what}",
-            "max_length": f"{what[0].upper()}{what[1:]} must be {limit:,} characters or fewer",
-        },
     )
 
 
@@ -562,7 +540,7 @@ class AgencyForm(RaiseForm):
                 error_messages={"invalid_choice": "Select a level of need from the list"},
             )
         else:
-            self.fields["level_of_need"] = _text(
+            self.fields["level_of_need"] = text_field(
                 "Level of need (optional)",
                 "the level of need",
                 required=False,
@@ -583,23 +561,23 @@ class AgencyForm(RaiseForm):
 
 
 class DisagreementForm(RaiseForm):
-    decision_disputed = _text(
+    decision_disputed = text_field(
         "What decision do you disagree with?",
         "the decision you disagree with",
         hint="Say what was decided, by which team and when. Use roles and case numbers, not names.",
     )
-    reasons = _text(
+    reasons = text_field(
         "Why do you disagree?",
         "why you disagree",
         hint="The facts and the risks as you see them, and what you have already done to "
         "resolve it.",
     )
-    impact_on_child = _text(
+    impact_on_child = text_field(
         "What does this mean for the child?",
         "what this means for the child",
         hint="What happens to the child if the decision stands.",
     )
-    outcome_sought = _text(
+    outcome_sought = text_field(
         "What outcome are you asking for?",
         "the outcome you are asking for",
         hint="For example, a strategy discussion, an assessment, or the case kept open.",
@@ -656,7 +634,7 @@ class FamilyAndUrgencyForm(RaiseForm):
         "Select whether the family has been told",
         hint="Tell the family unless that would put the child at risk or harm an enquiry.",
     )
-    family_not_informed_reason = _text(
+    family_not_informed_reason = text_field(
         "If not, why not?",
         "why the family has not been told",
         required=False,
