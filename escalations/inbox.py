@@ -32,7 +32,7 @@ from django.utils import timezone
 from workflows.rules import membership_of
 from workflows.states import OPEN_STATES
 
-from .models import ClosureDay, Escalation, Membership, Partnership, Role, StageHolder, StageRecord
+from .models import Escalation, Membership, Partnership, Role, StageHolder, StageRecord
 from .models import User as UserModel
 from .selectors import MANAGER_ROLES, escalation_visible_to
 from .words import Tag, moment_in_words, time_left
@@ -57,10 +57,11 @@ class Clock:
 
     @classmethod
     def of(cls, partnership: Partnership, *, now: dt.datetime | None = None) -> Clock:
-        closures = tuple(
-            ClosureDay.objects.filter(partnership=partnership).values_list("date", flat=True)
+        return cls(
+            now=now or timezone.now(),
+            region=partnership.region,
+            closures=partnership.closure_dates(),
         )
-        return cls(now=now or timezone.now(), region=partnership.region, closures=closures)
 
     def time_left(self, due_at: dt.datetime | None, *, urgent: bool) -> Tag:
         return time_left(
