@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from escalations.views import common, reports
+from escalations.views.invitation import InvitationConfirmView
 
 admin.site.site_header = "Resolve administration"
 admin.site.site_title = "Resolve"
@@ -32,6 +33,12 @@ accounts = [
         "reset/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    # an invitation link: a token of its own that lasts settings.INVITATION_TIMEOUT
+    path(
+        "invitation/<uidb64>/<token>/",
+        InvitationConfirmView.as_view(),
+        name="invitation_confirm",
     ),
 ]
 

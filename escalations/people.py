@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -33,6 +32,7 @@ from .audit import save_with_reason
 from .models import Agency, Membership, Partnership, Role, StageContact, StageHolder, User
 from .models.choices import AGENCY_ROLES, PARTNERSHIP_ROLES
 from .services import escalation_hand_over
+from .tokens import describe_lifetime, invitation_token_generator
 
 CONTACT_STAGES = (1, 2, 3)
 
@@ -102,9 +102,9 @@ def person_invite(
     send: bool = True,
 ) -> Invitation:
     """Create the person with no usable password and their membership, then email them a
-    link to set a password (Django's password reset link). Nothing is written when anything
-    is refused. The email goes after the records are saved; if the mail server fails, the
-    person stays invited and ``sent`` is False, so the lead can send it again."""
+    link to set a password (an invitation link, see ``escalations.tokens``). Nothing is written
+    when anything is refused. The email goes after the records are saved; if the mail server
+    fails, the person stays invited and ``sent`` is False, so the lead can send it again."""
     lead = require_lead(by)
     partnership = lead.partnership
     username, email = username.strip(), email.strip()
@@ -150,21 +150,32 @@ class Invitation:
 
 def invitation_link(person: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(person.pk))
-    token = default_token_generator.make_token(person)
-    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    token = invitation_token_generator.make_token(person)
+    path = reverse("invitation_confirm", kwargs={"uidb64": uid, "token": token})
     return f"{settings.SITE_URL}{path}"
 
 
+def invitation_lifetime() -> str:
+    """How long an invitation link lasts, in words: ``7 days``."""
+    return describe_lifetime(settings.INVITATION_TIMEOUT)
+
+
 def person_send_invitation(*, person: User, by: User) -> None:
-    """Email the person a link to set their password: the same one-use link as Django's
-    password reset, so it stops working once a password is set. It carries no password."""
+    """Email the person a link to set their first password. The link lasts
+    ``settings.INVITATION_TIMEOUT`` (7 days) and stops working once a password is set; a new
+    invitation does not end earlier ones. It carries no password. Someone who has set a
+    password already resets it from the sign-in page instead."""
     lead = require_lead(by)
     membership = membership_of(person)
     if membership is None or membership.partnership_id != lead.partnership_id:
         raise Refused("Only active people of your partnership can be sent an invitation.")
     if not person.email:
         raise Refused(f"{person} has no email address.")
-    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    if person.has_usable_password():
+        raise Refused(
+            f"{person} has set a password already: if they have forgotten it, they can "
+            "reset it from the sign-in page."
+        )
     context = {
         "person": person,
         "membership": membership,
@@ -172,7 +183,7 @@ def person_send_invitation(*, person: User, by: User) -> None:
         "partnership": membership.partnership,
         "link": invitation_link(person),
         "login": f"{settings.SITE_URL}{reverse('login')}",
-        "valid_for": f"{hours} hour{'s' if hours != 1 else ''}",
+        "valid_for": invitation_lifetime(),
     }
     message = EmailMultiAlternatives(
         subject=f"You have been invited to Resolve, {membership.partnership}",

@@ -112,7 +112,11 @@ SESSION_COOKIE_AGE = int(os.environ.get("RESOLVE_SESSION_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# a forgotten-password link lasts 2 hours, deliberately short
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
+# an invitation link (to set a first password) lasts 7 days and works once; it has a token of
+# its own (escalations/tokens.py), so neither kind of link is accepted in place of the other
+INVITATION_TIMEOUT = 60 * 60 * 24 * 7
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

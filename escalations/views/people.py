@@ -19,6 +19,7 @@ from escalations.people import (
     Refused,
     current_holdings,
     holdings_with_colleagues,
+    invitation_lifetime,
     person_deactivate,
     person_invite,
     person_send_invitation,
@@ -111,7 +112,8 @@ def people_invite(request: HttpRequest) -> HttpResponse:
             if invitation.sent:
                 messages.success(
                     request,
-                    f"{invited} is invited: we emailed {invited.email} a link to set a password.",
+                    f"{invited} is invited: we emailed {invited.email} a link to set a password. "
+                    f"It lasts {invitation_lifetime()}.",
                 )
             else:
                 messages.warning(
@@ -120,7 +122,11 @@ def people_invite(request: HttpRequest) -> HttpResponse:
                     "Try sending it again.",
                 )
             return redirect("escalations:people_person", pk=invited.pk)
-    return render(request, "escalations/people/invite.html", {"form": form})
+    return render(
+        request,
+        "escalations/people/invite.html",
+        {"form": form, "valid_for": invitation_lifetime()},
+    )
 
 
 def people_person(request: HttpRequest, pk: int) -> HttpResponse:
@@ -170,7 +176,11 @@ def people_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     except OSError:
         messages.error(request, "The invitation email could not be sent. Try again later.")
     else:
-        messages.success(request, f"We emailed {person.email} a new link to set a password.")
+        messages.success(
+            request,
+            f"We emailed {person.email} a new link to set a password. "
+            f"It lasts {invitation_lifetime()}.",
+        )
     return redirect("escalations:people_person", pk=person.pk)
 
 
