@@ -73,8 +73,8 @@ def _margins(
     """Room for the labels, worked out from their length (matplotlib's tight_layout would
     draw the chart twice to measure them)."""
     longest = max((len(line) for bar in bars for line in _lines(bar.label)), default=4)
-    left = 0.07 * longest + 0.2 if horizontal else 0.45
-    bottom = 0.35 if horizontal else (0.6 if len(bars) > 6 else 0.35)
+    left = 0.07 * longest + 0.2 if horizontal else 0.1
+    bottom = 0.1 if horizontal else (0.6 if len(bars) > 6 else 0.35)
     figure.subplots_adjust(
         left=left / width, right=1 - 0.5 / width, top=1 - 0.15 / height, bottom=bottom / height
     )
@@ -128,7 +128,13 @@ def _draw(axes: Axes, bars: Sequence[Bar], *, horizontal: bool, percent: bool) -
             color=GREY if bar.value == SUPPRESSED else "#0b0c0c",
             fontsize=8,
         )
-    for side in ("top", "right"):
+    # Every bar carries its value, so the value axis would only repeat them: leave it out
+    # (less ink, and fewer glyphs for matplotlib to place and WeasyPrint to draw).
+    if horizontal:
+        axes.set_xticks([])
+    else:
+        axes.set_yticks([])
+    for side in ("top", "right", "bottom" if horizontal else "left"):
         axes.spines[side].set_visible(False)
     axes.tick_params(length=0)
 

@@ -29,6 +29,35 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     label_columns: int = 1  # the leading columns that are names, not numbers
 
+    @property
+    def widths(self) -> tuple[str, ...]:
+        """Column widths for the PDF, worked out from the text, so that WeasyPrint can lay
+        the table out at once (``table-layout: fixed``) instead of measuring every cell
+        first, which costs it as much again. Each column gets room for its longest word
+        (its longest number), the label columns then room for their whole labels, the
+        rest is shared. Empty when the words cannot all fit: WeasyPrint then measures."""
+        needs = [_longest(header.split()) for header in self.headers]
+        full = list(needs)
+        for row in self.rows:
+            for index, cell in enumerate(row):
+                label = index < self.label_columns
+                needs[index] = max(needs[index], _longest(cell.split() if label else [cell]))
+                full[index] = max(full[index], min(len(cell), LABEL_LINE) if label else 0)
+        widths = [_width(need) for need in needs]
+        spare = 100 - sum(widths)
+        if spare < 0:
+            return ()
+        for index in range(self.label_columns):
+            grow = min(spare, max(0.0, _width(full[index]) - widths[index]))
+            widths[index] += grow
+            spare -= grow
+        numbers = len(widths) - self.label_columns
+        for index in range(self.label_columns, len(widths)):
+            widths[index] += spare / numbers if numbers else 0
+        if not numbers:
+            widths[0] += spare
+        return tuple(f"{width:.1f}%" for width in widths)
+
 
 @dataclass(frozen=True)
 class Group:
@@ -55,6 +84,19 @@ class Section:
     @property
     def chart_image(self) -> str:
         return charts.data_uri(self.chart) if self.chart else ""
+
+
+# The PDF's tables: a character of 8.5pt bold DejaVu Sans takes about 1.1% of the A4 text
+# width, a cell's padding 1.5%; a label wraps at about this many characters.
+CHARACTER, PADDING, LABEL_LINE = 1.1, 1.5, 36
+
+
+def _longest(words: Iterable[str]) -> int:
+    return max((len(word) for word in words), default=0)
+
+
+def _width(characters: int) -> float:
+    return characters * CHARACTER + PADDING
 
 
 def display(value: Shown, kind: str = COUNT) -> str:

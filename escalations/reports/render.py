@@ -234,7 +234,10 @@ def to_pdf(edition: Edition, *, progress: Progress | None = None) -> bytes:
     with _quiet("weasyprint", "fontTools"):
         from weasyprint import HTML  # parses its own stylesheets, noisily, when imported
 
-        return bytes(HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf())
+        document = HTML(string=html, base_url=str(settings.BASE_DIR))
+        # PDF/UA-1: tagged (headings, lists, tables, figures with their alternative text),
+        # with the document's title and language, for screen readers.
+        return bytes(document.write_pdf(pdf_variant="pdf/ua-1"))
 
 
 @contextmanager

@@ -104,19 +104,24 @@ def test_the_html_document_stands_alone_with_its_charts(figures):
     assert "Northshire Academy (Education: school)" in html  # raised none
 
 
+def _poppler(tool: str, *arguments: str, pdf: bytes) -> str:
+    """What a poppler-utils tool (pdftotext, pdfinfo, pdffonts) says of our PDF."""
+    path = shutil.which(tool)
+    if path is None:
+        pytest.skip(f"{tool} (poppler-utils) is not installed")
+    command = [path, *arguments, "-"]
+    found = subprocess.run(command, input=pdf, capture_output=True, check=True)  # noqa: S603
+    return found.stdout.decode()
+
+
 @pytest.fixture(scope="module")
-def pdf_text(figures) -> dict[str, str]:
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    texts = {}
-    for name in ("internal", "public"):
-        pdf = render(build_edition(figures, name), "pdf")
-        assert pdf.startswith(b"%PDF")
-        command = [pdftotext, "-layout", "-", "-"]  # a trusted tool, on our own PDF
-        found = subprocess.run(command, input=pdf, capture_output=True, check=True)  # noqa: S603
-        texts[name] = found.stdout.decode()
-    return texts
+def pdfs(figures) -> dict[str, bytes]:
+    return {name: render(build_edition(figures, name), "pdf") for name in ("internal", "public")}
+
+
+@pytest.fixture(scope="module")
+def pdf_text(pdfs) -> dict[str, str]:
+    return {name: _poppler("pdftotext", "-layout", "-", pdf=pdf) for name, pdf in pdfs.items()}
 
 
 def _value(text: str, label: str) -> str:
@@ -136,6 +141,22 @@ def test_the_pdf_has_numbered_pages_and_the_headline_figures(pdf_text):
     assert "Internal edition" in text
 
 
+def test_the_pdf_is_a4_tagged_for_screen_readers_with_its_fonts_embedded(pdfs):
+    for pdf in pdfs.values():
+        info = dict(
+            line.split(":", 1) for line in _poppler("pdfinfo", pdf=pdf).splitlines() if ":" in line
+        )
+        assert info["Tagged"].strip() == "yes"
+        assert "(A4)" in info["Page size"]
+        assert info["Title"].strip().startswith("Resolving professional differences")
+        structure = _poppler("pdfinfo", "-struct", pdf=pdf)
+        for role in ("H1", "H2", "Table", "TH", "TD", "L", "Figure"):
+            assert re.search(rf"^\s*{role}\b", structure, re.MULTILINE), role
+        fonts = _poppler("pdffonts", pdf=pdf).splitlines()[2:]
+        assert fonts, "no fonts listed"
+        assert all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column
+
+
 def test_the_public_pdf_shows_suppressed_counts(pdf_text):
     text = pdf_text["public"]
     assert "Page 1 of" in text
@@ -152,3 +173,26 @@ def test_the_methodology_prints_every_definition_as_written_once(figures):
     html = render(build_edition(figures), "html").decode()
     for definition in DEFINITIONS:
         assert escape(definition.text) in html, definition.key
+
+
+def test_pdf_tables_get_column_widths_that_fit_their_words():
+    from escalations.reports.layout import CHARACTER, PADDING, Table
+
+    table = Table(
+        "Receiving agencies",
+        ("Agency", "Received", "Acknowledged", "Median hours"),
+        (("Northshire Children's Services", "1,339", "1,333", "21"), ("Police", "8", "8", "4")),
+    )
+    widths = [float(width.rstrip("%")) for width in table.widths]
+    assert sum(widths) == pytest.approx(100, abs=0.2)
+    assert widths[0] >= len("Northshire Children's Services") * CHARACTER + PADDING
+    assert widths[2] >= len("Acknowledged") * CHARACTER + PADDING  # one word: it cannot wrap
+    assert widths[1] >= len("Received") * CHARACTER + PADDING
+    assert widths[3] >= len("Median") * CHARACTER + PADDING  # two words: it wraps
+
+
+def test_a_table_too_wide_to_fit_is_left_to_weasyprint():
+    from escalations.reports.layout import Table
+
+    wide = Table("Wide", tuple(f"Acknowledgement{n}" for n in range(8)), (("x",) * 8,))
+    assert wide.widths == ()
