@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from escalations.models.escalation import TEXT_LIMIT
 
@@ -28,3 +35,116 @@ def text_field(
             "max_length": f"{what[0].upper()}{what[1:]} must be {limit:,} characters or fewer",
         },
     )
+
+
+# The GOV.UK date input ------------------------------------------------------------------------
+
+DATE_PARTS = ("day", "month", "year")
+_ONE_OR_TWO_DIGITS = re.compile(r"^\d{1,2}$")
+_FOUR_DIGITS = re.compile(r"^\d{4}$")
+_MONTH_NAMES = {
+    name.lower(): number
+    for names in (calendar.month_name, calendar.month_abbr)
+    for number, name in enumerate(names)
+    if name
+} | {"sept": 9}
+
+
+class DateInputWidget(forms.MultiWidget):
+    """Day, month and year, read from ``<name>_day``, ``<name>_month`` and ``<name>_year``.
+    Templates draw it with ``{% date_input %}``, not with Django's widget rendering."""
+
+    def __init__(self) -> None:
+        super().__init__(dict.fromkeys(DATE_PARTS, forms.TextInput))
+
+    def decompress(self, value: Any) -> list[str]:
+        if isinstance(value, dt.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return ["", "", ""]
+
+
+class DateInputField(forms.MultiValueField):
+    """A date typed into the GOV.UK date input, checked with the Design System's messages
+    ("Date from must include a month", "... must be a real date"). Each error's
+    ``params["parts"]`` names the inputs to highlight (all three when it has none); the error
+    summary links to the first of them. Accepts 1 or 01, and month names (Dec, December)."""
+
+    widget = DateInputWidget
+
+    def __init__(
+        self,
+        *,
+        label: str,
+        required: bool = False,
+        earliest: dt.date | None = None,
+        latest: dt.date | None = None,
+    ) -> None:
+        self.earliest, self.latest = earliest, latest
+        parts = tuple(forms.CharField(required=False) for _ in DATE_PARTS)
+        super().__init__(parts, require_all_fields=False, required=required, label=label)
+
+    def clean(self, value: Any) -> dt.date | None:
+        typed = dict(
+            zip(DATE_PARTS, (str(part or "").strip() for part in value or ()), strict=False)
+        )
+        missing = [part for part in DATE_PARTS if not typed.get(part)]
+        if len(missing) == len(DATE_PARTS):
+            if self.required:
+                raise date_error(f"Enter {self.named}", code="required")
+            return None
+        if missing:
+            raise date_error(
+                f"{self.label} must include a {' and '.join(missing)}",
+                code="incomplete",
+                parts=missing,
+            )
+        day = _number(typed["day"], most=31)
+        month = _MONTH_NAMES.get(typed["month"].lower()) or _number(typed["month"], most=12)
+        if day is None or month is None:
+            wrong = [part for part, number in (("day", day), ("month", month)) if number is None]
+            raise date_error(
+                f"{self.label} must be a real date",
+                code="invalid",
+                parts=wrong if len(wrong) == 1 else DATE_PARTS,
+            )
+        if not _FOUR_DIGITS.match(typed["year"]):
+            raise date_error(
+                f"The year in {self.named} must include 4 numbers", code="year", parts=["year"]
+            )
+        try:
+            date = dt.date(int(typed["year"]), month, day)
+        except ValueError:
+            raise date_error(f"{self.label} must be a real date", code="invalid") from None
+        self._check_range(date)
+        return date
+
+    @property
+    def named(self) -> str:
+        """The label within a sentence: "date from"."""
+        label = str(self.label)
+        return label[:1].lower() + label[1:]
+
+    def _check_range(self, date: dt.date) -> None:
+        earliest, latest = self.earliest or dt.date.min, self.latest or dt.date.max
+        if not earliest <= date <= latest:
+            raise date_error(
+                f"{self.label} must be between {earliest:%-d %B %Y} and {latest:%-d %B %Y}",
+                code="range",
+            )
+
+
+def _number(text: str, *, most: int) -> int | None:
+    if not _ONE_OR_TWO_DIGITS.match(text) or not 1 <= int(text) <= most:
+        return None
+    return int(text)
+
+
+def date_error(message: str, *, code: str, parts: Sequence[str] = DATE_PARTS) -> ValidationError:
+    """An error about a date input that highlights ``parts`` (the whole date by default)."""
+    return ValidationError(message, code=code, params={"parts": tuple(parts)})
+
+
+def date_parts_in_error(error: ValidationError) -> tuple[str, ...]:
+    """The inputs of a date input that ``error`` is about: all three unless it says."""
+    parts = (getattr(error, "params", None) or {}).get("parts")
+    return tuple(parts) if parts else DATE_PARTS

@@ -1,6 +1,8 @@
 """The annual report on the web (DESIGN.md section 6): ``/reports/annual/<year>/`` for the
-partnership team and analysts, with ``?from=&to=`` for any period, ``?edition=public`` and
-downloads through ``?format=csv|json|pdf``. Figures only: no case content.
+partnership team and analysts, any period chosen with two GOV.UK date inputs
+(``?date_from_day=&date_from_month=&date_from_year=`` and the same for ``date_to``; the older
+``?from=&to=`` with ISO dates still works), ``?edition=public`` and downloads through
+``?format=csv|json|pdf``. Figures only: no case content.
 
 The partnership lead publishes from the same page (``POST /reports/annual/<year>/publish/``):
 the year once it has ended, and each quarter once it has ended. Published reports are
@@ -10,7 +12,6 @@ without sign-in; internal ones by the partnership team and analysts only."""
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -53,7 +54,7 @@ def _membership(request: HttpRequest) -> Membership:
 def annual(request: HttpRequest, year: int) -> HttpResponse:
     membership = _membership(request)
     options = ReportOptions(request.GET.dict())
-    errors = []
+    period = None
     if options.is_valid():
         try:
             period = period_for(
@@ -63,15 +64,9 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
                 options.cleaned_data["date_to"],
             )
         except ReportError as error:
-            errors.append({"href": "#date_from", "message": str(error)})
-    else:
-        errors = [
-            {"href": f"#{field if field != '__all__' else 'date_from'}", "message": str(message)}
-            for field, messages in options.errors.items()
-            for message in messages
-        ]
-    if errors:
-        context = {"year": year, "options": options, "form": options, "errors": errors}
+            options.add_error(None, str(error))
+    if period is None:
+        context = {"year": year, "options": options, "form": options}
         return render(request, "reports/annual.html", context, status=400)
     edition = build_edition(
         compute_figures(partnership=membership.partnership, period=period),
@@ -86,7 +81,6 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
         )
     from escalations.reports.layout import sections
 
-    query = {key: value for key, value in request.GET.items() if key != "format" and value}
     return render(
         request,
         "reports/annual.html",
@@ -97,11 +91,10 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
             "figures": edition.figures,
             "sections": sections(edition),
             "downloads": [
-                (label, "?" + urlencode({**query, "format": fmt}))
+                (label, options.query(format=fmt))
                 for label, fmt in (("PDF", "pdf"), ("CSV", "csv"), ("JSON", "json"))
             ],
-            "other_edition": "?"
-            + urlencode({**query, "edition": "internal" if edition.is_public else "public"}),
+            "other_edition": options.query(edition="internal" if edition.is_public else "public"),
             **_publishing_context(membership, year),
         },
     )

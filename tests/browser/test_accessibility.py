@@ -23,7 +23,9 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page, expect
 
 from escalations import services
-from escalations.models import Escalation, Extension, User
+from escalations.models import Escalation, Extension, Role, User
+from escalations.people import person_invite
+from escalations.tokens import invitation_token_generator
 from tests.browser.conftest import serious_violations
 from tests.factories import World, raise_one
 from workflows.timescales import Clock
@@ -221,6 +223,34 @@ def _password_reset_confirm(s: Scene) -> None:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     s.go(f"/accounts/reset/{uid}/{token}/", "Set a new password")
+
+
+def _invited(s: Scene) -> User:
+    return person_invite(
+        by=s.world.lead,
+        username="new.starter",
+        email="new.starter@example.org",
+        first_name="New",
+        last_name="Starter",
+        role=Role.PRACTITIONER,
+        agency=s.world.csc.agency,
+        send=False,
+    ).user
+
+
+@case("invitation-set-password")
+def _invitation_confirm(s: Scene) -> None:
+    user = _invited(s)
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = invitation_token_generator.make_token(user)
+    s.go(f"/accounts/invitation/{uid}/{token}/", "Set your password")
+
+
+@case("invitation-expired")
+def _invitation_expired(s: Scene) -> None:
+    user = _invited(s)
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    s.go(f"/accounts/invitation/{uid}/not-a-token/", "This invitation link has expired")
 
 
 # the inbox ---------------------------------------------------------------------------------

@@ -4,6 +4,9 @@ editions, and downloads."""
 from __future__ import annotations
 
 import json
+import re
+from html import unescape
+from html.parser import HTMLParser
 
 import pytest
 
@@ -62,26 +65,190 @@ def test_the_public_edition_suppresses_and_leaves_out_agency_tables(client, rais
     assert "Who raised escalations, and with whom" not in content
 
 
-def test_any_period_by_its_first_and_last_day(client, raised):
+def period(first: tuple[str, str, str], last: tuple[str, str, str]) -> dict[str, str]:
+    """The query string of the "Choose another period" form: day, month and year of each."""
+    return {
+        f"{name}_{part}": typed
+        for name, date in (("date_from", first), ("date_to", last))
+        for part, typed in zip(("day", "month", "year"), date, strict=True)
+    }
+
+
+class Page(HTMLParser):
+    """The inputs (by id) and the error summary's links of a report page."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.inputs: dict[str, dict[str, str]] = {}
+        self.links: dict[str, str] = {}
+        self._in_summary, self._href = False, ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {name: value or "" for name, value in attrs}
+        if tag == "input" and "id" in attrs:
+            self.inputs[attrs["id"]] = attrs
+        if "govuk-error-summary__list" in attrs.get("class", ""):
+            self._in_summary = True
+        if tag == "a":
+            self._href = attrs.get("href", "")
+
+    def handle_data(self, data):
+        if self._in_summary and self._href and data.strip():
+            self.links[data.strip()] = self._href
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._href = ""
+        if tag == "ul":
+            self._in_summary = False
+
+    def typed(self, name: str) -> tuple[str, str, str]:
+        return tuple(self.inputs[f"id_{name}_{part}"]["value"] for part in ("day", "month", "year"))
+
+    def highlighted(self) -> set[str]:
+        return {
+            id_.removeprefix("id_")
+            for id_, attrs in self.inputs.items()
+            if "govuk-input--error" in attrs.get("class", "")
+        }
+
+
+def test_a_period_chosen_with_day_month_and_year_is_shown(client, raised):
     client.force_login(raised.analyst)
-    content = client.get(URL, {"from": "2026-12-01", "to": "2026-12-31"}).content.decode()
+    response = client.get(URL, period(("1", "12", "2026"), ("31", "12", "2026")))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Annual report 1 December 2026 to 31 December 2026" in content
+    page = Page(content)
+    assert page.typed("date_from") == ("1", "12", "2026")
+    assert page.typed("date_to") == ("31", "12", "2026")
+    assert page.highlighted() == set()
+
+
+def test_days_and_months_can_be_typed_with_a_leading_zero_or_the_months_name(client, raised):
+    client.force_login(raised.analyst)
+    content = client.get(URL, period(("01", "Dec", "2026"), ("31", "december", "2026")))
+    assert "1 December 2026 to 31 December 2026" in content.content.decode()
+
+
+def test_both_dates_left_empty_show_the_reporting_year(client, raised):
+    client.force_login(raised.analyst)
+    response = client.get(URL, period(("", "", ""), ("", "", "")))
+    assert response.status_code == 200
+    assert "1 April 2026 to 31 March 2027" in response.content.decode()
+
+
+def test_links_made_before_the_date_inputs_still_show_their_period(client, raised):
+    client.force_login(raised.analyst)
+    response = client.get(URL, {"from": "2026-12-01", "to": "2026-12-31"})
+    assert response.status_code == 200
+    content = response.content.decode()
     assert "1 December 2026 to 31 December 2026" in content
+    assert Page(content).typed("date_from") == ("1", "12", "2026")
 
 
 @pytest.mark.parametrize(
-    ("query", "message"),
+    ("query", "message", "link", "highlighted"),
     [
-        ({"from": "2026-12-01"}, "both the first and the last day"),
-        ({"from": "2026-12-31", "to": "2026-12-01"}, "on or after the first day"),
-        ({"from": "1 December", "to": "2026-12-31"}, "Enter a valid date"),
-        ({"edition": "draft"}, "Select a valid choice"),
+        (
+            period(("1", "", "2026"), ("31", "12", "2026")),
+            "Date from must include a month",
+            "date_from_month",
+            {"date_from_month"},
+        ),
+        (
+            period(("", "", "2026"), ("31", "12", "2026")),
+            "Date from must include a day and month",
+            "date_from_day",
+            {"date_from_day", "date_from_month"},
+        ),
+        (
+            period(("1", "12", "2026"), ("30", "2", "2027")),
+            "Date to must be a real date",
+            "date_to_day",
+            {"date_to_day", "date_to_month", "date_to_year"},
+        ),
+        (
+            period(("1", "12", "2026"), ("31", "13", "2026")),
+            "Date to must be a real date",
+            "date_to_month",
+            {"date_to_month"},
+        ),
+        (
+            period(("1", "12", "26"), ("31", "12", "2026")),
+            "The year in date from must include 4 numbers",
+            "date_from_year",
+            {"date_from_year"},
+        ),
+        (
+            period(("1", "12", "2026"), ("", "", "")),
+            "Enter date to, or leave both dates empty for the reporting year",
+            "date_to_day",
+            {"date_to_day", "date_to_month", "date_to_year"},
+        ),
+        (
+            period(("31", "12", "2026"), ("1", "12", "2026")),
+            "Date to must be the same as or after date from",
+            "date_to_day",
+            {"date_to_day", "date_to_month", "date_to_year"},
+        ),
+        (
+            period(("1", "1", "1999"), ("31", "12", "2026")),
+            "Date from must be between 1 January 2000 and 31 December 2100",
+            "date_from_day",
+            {"date_from_day", "date_from_month", "date_from_year"},
+        ),
+        (
+            {"from": "1 December", "to": "2026-12-31"},
+            "Date from must be a real date",
+            "date_from_day",
+            {"date_from_day", "date_from_month", "date_from_year"},
+        ),
     ],
 )
-def test_a_period_it_cannot_report_on_is_explained(client, raised, query, message):
+def test_a_date_it_cannot_use_is_explained_beside_what_was_typed(
+    client, raised, query, message, link, highlighted
+):
     client.force_login(raised.lead)
     response = client.get(URL, query)
     assert response.status_code == 400
-    assert message in response.content.decode()
+    content = response.content.decode()
+    assert "<title>Error: " in content
+    assert f'<span class="govuk-visually-hidden">Error:</span> {message}' in content
+    page = Page(content)
+    assert page.links == {message: f"#id_{link}"}
+    assert page.highlighted() == highlighted
+    for name in ("date_from", "date_to"):
+        typed = tuple(query.get(f"{name}_{part}", "") for part in ("day", "month", "year"))
+        if any(typed):
+            assert page.typed(name) == typed
+
+
+def test_an_edition_it_does_not_have_is_explained(client, raised):
+    client.force_login(raised.lead)
+    response = client.get(URL, {"edition": "draft"})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_the_downloads_and_the_other_edition_carry_the_chosen_period(client, raised):
+    client.force_login(raised.lead)
+    content = client.get(URL, period(("1", "4", "2026"), ("31", "12", "2026"))).content.decode()
+    links = dict(re.findall(r'<a class="govuk-link" href="(\?[^"]+)" download>(\w+)</a>', content))
+    links = {label: unescape(href) for href, label in links.items()}
+    assert set(links) == {"PDF", "CSV", "JSON"}
+    data = json.loads(client.get(URL + links["JSON"]).content)
+    assert (data["period_start"], data["period_end"]) == ("2026-04-01", "2026-12-31")
+    csv = client.get(URL + links["CSV"])
+    assert (
+        'filename="annual-report-2026-04-01-to-2026-12-31-internal.csv"'
+        in csv["Content-Disposition"]
+    )
+    other = unescape(re.search(r'href="(\?[^"]+)">See the public edition', content)[1])
+    public = client.get(URL + other).content.decode()
+    assert "Public edition" in public
+    assert "1 April 2026 to 31 December 2026" in public
 
 
 def test_the_figures_download_as_csv_and_json(client, raised):
