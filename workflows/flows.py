@@ -173,22 +173,32 @@ def close_process(escalation: Escalation) -> None:
 
 
 def reschedule_stage_timers(escalation: Escalation) -> int:
-    """An extension moves the waiting reminder and due-moment timers of the current stage in
-    the same transaction (viewflow computes a timer's moment only once)."""
+    """The current stage's due moment has moved (an extension): its reminder and due-moment
+    timers follow it in the same transaction (viewflow computes a timer's moment only once).
+
+    A timer still waiting is moved. One that has already fired (the old due day's reminder;
+    the old due moment itself, and its breach, when the extension comes after it) is armed
+    again on the stage task, so that the new due moment has its own reminder and its own
+    breach, like the original one. Returns how many waiting timers were moved."""
+    stage_task = _open_task(escalation, EscalationFlow.stage)
+    assert stage_task is not None, f"{escalation} has no open stage task"
     record = _current_record(escalation)
     moments = {
-        EscalationFlow.stage_due: record.due_at,
         EscalationFlow.stage_reminder: _clock(escalation).reminder(
             due_at=record.due_at, urgent=escalation.urgent
         ),
+        EscalationFlow.stage_due: record.due_at,
     }
     moved = 0
     for node, moment in moments.items():
-        moved += Task.objects.filter(
-            process_id=escalation.process_id, flow_task=node, status=STATUS.SCHEDULED
+        waiting = Task.objects.filter(
+            process_id=escalation.process_id,
+            flow_task=node,
+            status=STATUS.SCHEDULED,
+            previous=stage_task,
         ).update(scheduled=moment)
-    if moved < len(moments):  # the old due day's reminder has fired: arm one for the new day
-        stage_task = _open_task(escalation, EscalationFlow.stage)
-        assert stage_task is not None
-        EscalationFlow.stage_reminder._arm(stage_task.flow_task.activation_class(stage_task))
+        if waiting:
+            moved += waiting
+        else:  # fired already: arm one for the new moment (computed from the stage record)
+            node._arm(stage_task.flow_task.activation_class(stage_task))
     return moved

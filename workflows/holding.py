@@ -42,7 +42,9 @@ def propose_extension(
     reason: str,
     expected_stage: int | None = None,
 ) -> Extension:
-    """A current holder proposes a new due date: a working day after the current one."""
+    """A current holder proposes a new due date: a working day after the current one, whose
+    due moment (the cut-off that day) is still ahead. A proposal whose new due moment passed
+    before anyone accepted it lapses rather than blocking a new one."""
     with locked(escalation_id) as escalation:
         require_open(escalation, expected_stage=expected_stage)
         require_member(escalation, by)
@@ -51,11 +53,21 @@ def propose_extension(
             raise Refused(f"Only a holder of stage {escalation.stage} can propose an extension.")
         record = escalation.stage_records.get(stage=escalation.stage)
         clock = clock_of(escalation)
+        now = timezone.now()
         current_due = timezone.localtime(record.due_at).date()
         refuse_unless(
             new_due_date > current_due and clock.is_working_day(new_due_date),
             f"The new due date must be a working day after {current_due:%A %-d %B %Y}.",
         )
+        new_due_at = clock.due_on(new_due_date)
+        refuse_unless(
+            new_due_at > now,
+            f"The new due date must still be ahead: {new_due_date:%A %-d %B %Y} has passed "
+            f"its {new_due_at:%H:%M} cut-off.",
+        )
+        for stale in record.extensions.filter(status=ExtensionStatus.PROPOSED, new_due_at__lte=now):
+            stale.status = ExtensionStatus.LAPSED
+            save_with_reason(stale, by=by, reason="Its new due date passed before it was accepted")
         refuse_unless(
             not record.extensions.filter(status=ExtensionStatus.PROPOSED).exists(),
             "An extension is already waiting for an answer at this stage.",
@@ -69,7 +81,7 @@ def propose_extension(
                 proposed_side=side,
                 proposed_at=timezone.now(),
                 new_due_date=new_due_date,
-                new_due_at=clock.due_on(new_due_date),
+                new_due_at=new_due_at,
                 reason=reason,
             ),
             by=by,
@@ -93,8 +105,9 @@ def propose_extension(
 def accept_extension(
     *, extension_id: int, by: User, expected_stage: int | None = None
 ) -> Extension:
-    """The other side's holder or the partnership team accepts; the due moment and the
-    waiting timers move in the same transaction."""
+    """The other side's holder or the partnership team accepts, while the new due moment is
+    still ahead; the due moment and the stage's timers move in the same transaction (a
+    reminder and a due moment of their own, even when the old ones have fired)."""
     escalation_id = (
         Escalation.objects.filter(stage_records__extensions__pk=extension_id)
         .values_list("pk", flat=True)
@@ -120,6 +133,11 @@ def accept_extension(
             ),
             "Only a holder on the other side, or the partnership team, can accept an "
             "extension; nobody accepts their own.",
+        )
+        refuse_unless(
+            extension.new_due_at > timezone.now(),
+            f"That extension's new due date, {extension.new_due_date:%A %-d %B %Y}, has "
+            "passed: propose a later one.",
         )
         escalation.stay_open()
         record.due_at = extension.new_due_at

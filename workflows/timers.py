@@ -45,7 +45,8 @@ def chase_acknowledgement(*, escalation_id: int) -> bool:
 
 def remind(*, escalation_id: int, stage: int) -> bool:
     """At the reminder hour of the due day (urgent: two hours before) the holders are
-    reminded, once."""
+    reminded, once per due moment: an extension brings a reminder for its new due moment
+    (armed again by ``flows.reschedule_stage_timers`` if the old one has fired)."""
     with locked(escalation_id) as escalation:
         if not escalation.is_open or escalation.stage != stage:
             return False
@@ -69,16 +70,28 @@ def breach(*, escalation_id: int, stage: int) -> bool:
     """At the due moment a breach is recorded on the stage; the holders, their managers (the
     next stage's contacts) and, from the policy's stage, the partnership team are told; a
     breach at stage 4 goes to the partnership lead. Then, only if the policy says so, the
-    system escalates."""
+    system escalates.
+
+    Once per due moment: an extension accepted after a breach gives the stage a new due
+    moment, and if that passes too it is breached again. ``breached_at`` keeps the first
+    breach (the report counts stages that breached), ``last_breached_at`` the latest."""
     with locked(escalation_id) as escalation:
         if not escalation.is_open or escalation.stage != stage:
             return False
         record = escalation.stage_records.get(stage=stage)
         now = timezone.now()
-        if record.breached_at is not None or now < record.due_at:
+        earlier = record.last_breached_at
+        already = earlier is not None and earlier >= record.due_at
+        if already or now < record.due_at:
             return False
-        record.breached_at = now
-        save_with_reason(record, by=None, reason=f"Stage {stage} passed its due moment")
+        record.last_breached_at = now
+        record.breached_at = record.breached_at or now
+        save_with_reason(
+            record,
+            by=None,
+            reason=f"Stage {stage} passed its "
+            + ("extended due moment" if earlier is not None else "due moment"),
+        )
         recipients = list(User.objects.filter(pk__in=current_holder_ids(escalation)))
         if stage < LAST_STAGE:
             recipients += agency_holders(escalation.raising_agency, stage + 1)

@@ -138,7 +138,10 @@ class StageRecord(models.Model):
     original_due_at = models.DateTimeField()
     due_at = models.DateTimeField()
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # the first breach (what the report counts); the latest, when an extension accepted after
+    # a breach gave the stage a due moment that passed too (a breach is once per due moment)
     breached_at = models.DateTimeField(null=True, blank=True)
+    last_breached_at = models.DateTimeField(null=True, blank=True)
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
     decision_reason = models.TextField(max_length=TEXT_LIMIT, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)

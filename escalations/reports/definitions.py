@@ -101,8 +101,9 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition(
         "breach",
         "Breached",
-        "Stages that passed their current due moment (after any extension) while still open, "
-        "by the end of the period.",
+        "Stages that passed their due moment while still open, by the end of the period: the "
+        "due moment of the time, after any extension accepted before it. A stage counts once, "
+        "even when an extension accepted after its breach was missed too.",
     ),
     Definition(
         "acknowledgement",

@@ -13,10 +13,11 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from escalations import services
-from escalations.models import Escalation, Notification, NotificationEvent
+from escalations.models import Escalation, ExtensionStatus, Notification, NotificationEvent
 from tests.factories import raise_one
 from workflows import flows, timers
 from workflows.calendar import LONDON
+from workflows.rules import Refused
 from workflows.sweep import sweep
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +252,193 @@ def test_an_extension_after_the_reminder_brings_a_reminder_on_the_new_due_day(wo
     clock.move_to(at(9, 9))
     sweep()
     assert Notification.objects.filter(event=NotificationEvent.REMINDER).count() == 4
+
+
+# --------------------------------------------------------------------------------------------
+# an extension accepted after the due day: a reminder and a due moment of its own
+# --------------------------------------------------------------------------------------------
+
+
+def waiting_stage_timers(escalation: Escalation) -> list[tuple[str, dt.datetime]]:
+    return sorted(
+        (str(task.flow_task), task.scheduled)
+        for task in Task.objects.filter(
+            process=fresh(escalation).process, status=STATUS.SCHEDULED, flow_task_type="TIMER"
+        ).exclude(flow_task=flows.EscalationFlow.acknowledgement_due)
+    )
+
+
+def rows(event: str, escalation: Escalation, since: dt.datetime) -> list[str]:
+    return sorted(
+        Notification.objects.filter(
+            escalation=escalation, event=event, created_at__gte=since
+        ).values_list("recipient__username", flat=True)
+    )
+
+
+def extend(world, escalation: Escalation, new_due_date: dt.date) -> None:
+    """The front door asks for more time and the police practitioner agrees."""
+    extension = services.escalation_propose_extension(
+        escalation=escalation,
+        by=world.csc.practitioner,
+        new_due_date=new_due_date,
+        reason="Waiting for the strategy discussion minutes",
+    )
+    services.escalation_accept_extension(extension=extension, by=world.police.practitioner)
+
+
+def test_an_extension_accepted_after_the_due_day_brings_one_reminder_and_a_new_due_moment(
+    world, clock
+):
+    escalation = raise_one(world)
+    holders = sorted([world.police.practitioner.username, world.csc.practitioner.username])
+    clock.move_to(at(7, 9))
+    sweep()  # the due day's reminder
+    clock.move_to(at(7, 17))
+    sweep()  # and its breach
+    assert escalation.stage_records.get().breached_at == at(7, 17)
+    breach_alerts = rows(NotificationEvent.BREACHED, escalation, at(7, 17))
+
+    clock.move_to(at(8, 11))  # the day after the due day
+    extend(world, escalation, dt.date(2026, 12, 10))
+    assert waiting_stage_timers(escalation) == [
+        ("Stage Due", at(10, 17)),
+        ("Stage Reminder", at(10, 9)),
+    ]
+
+    clock.move_to(at(10, 8, 59))
+    sweep()
+    assert rows(NotificationEvent.REMINDER, escalation, at(8, 11)) == []
+
+    clock.move_to(at(10, 9))  # the same lead time as before: the reminder hour of the due day
+    sweep()
+    sweep()
+    assert rows(NotificationEvent.REMINDER, escalation, at(8, 11)) == holders
+    assert escalation.stage_records.get().reminded_at == at(10, 9)
+
+    clock.move_to(at(10, 16, 59))
+    sweep()
+    record = escalation.stage_records.get()
+    assert record.breached_at == at(7, 17)  # the first breach stays recorded until then
+    assert rows(NotificationEvent.BREACHED, escalation, at(8, 11)) == []
+
+    clock.move_to(at(10, 17))  # the new due moment passes too: breached again, and told
+    sweep()
+    record = escalation.stage_records.get()
+    assert (record.original_due_at, record.due_at) == (at(7, 17), at(10, 17))
+    # the report counts the stage as breached from its first breach; the latest is kept too
+    assert (record.breached_at, record.last_breached_at) == (at(7, 17), at(10, 17))
+    assert rows(NotificationEvent.BREACHED, escalation, at(8, 11)) == breach_alerts
+    breaches = [
+        (row.last_breached_at, row.history_change_reason)
+        for row in record.history.order_by("history_date")
+        if row.last_breached_at is not None
+    ]
+    assert breaches[0] == (at(7, 17), "Stage 1 passed its due moment")
+    assert breaches[-1] == (at(10, 17), "Stage 1 passed its extended due moment")
+    assert fresh(escalation).status == "stage_1"  # the policy leaves the decision to people
+
+    # and once only, however often the clock fires
+    clock.move_to(at(11, 10))
+    sweep()
+    assert timers.remind(escalation_id=escalation.pk, stage=1) is False
+    assert timers.breach(escalation_id=escalation.pk, stage=1) is False
+    assert rows(NotificationEvent.REMINDER, escalation, at(8, 11)) == holders
+    assert rows(NotificationEvent.BREACHED, escalation, at(8, 11)) == breach_alerts
+    assert waiting_stage_timers(escalation) == []
+
+
+def test_an_extension_accepted_after_the_due_moment_before_the_sweep_moves_both_timers(
+    world, clock
+):
+    escalation = raise_one(world)
+    clock.move_to(at(8, 10))  # no sweep since the raise: nothing has fired yet
+    extend(world, escalation, dt.date(2026, 12, 9))
+    assert waiting_stage_timers(escalation) == [
+        ("Stage Due", at(9, 17)),
+        ("Stage Reminder", at(9, 9)),
+    ]
+    sweep()
+    assert escalation.stage_records.get().breached_at is None
+    assert rows(NotificationEvent.REMINDER, escalation, at(2, 10)) == []
+
+    clock.move_to(at(9, 9))
+    sweep()
+    assert len(rows(NotificationEvent.REMINDER, escalation, at(2, 10))) == 2
+
+
+def test_a_second_extension_after_a_late_one_keeps_one_timer_of_each_kind(world, clock):
+    escalation = raise_one(world)
+    clock.move_to(at(7, 17))
+    sweep()
+    clock.move_to(at(8, 10))
+    extend(world, escalation, dt.date(2026, 12, 9))
+    clock.move_to(at(8, 12))
+    extend(world, escalation, dt.date(2026, 12, 11))
+    assert waiting_stage_timers(escalation) == [
+        ("Stage Due", at(11, 17)),
+        ("Stage Reminder", at(11, 9)),
+    ]
+
+    clock.move_to(at(9, 17))  # the first extension's moments no longer count
+    sweep()
+    assert rows(NotificationEvent.REMINDER, escalation, at(8, 10)) == []
+    assert escalation.stage_records.get().breached_at == at(7, 17)
+
+    clock.move_to(at(11, 9))
+    sweep()
+    assert len(rows(NotificationEvent.REMINDER, escalation, at(8, 10))) == 2
+    clock.move_to(at(11, 17))
+    sweep()
+    record = escalation.stage_records.get()
+    assert (record.breached_at, record.last_breached_at) == (at(7, 17), at(11, 17))
+
+
+def test_an_urgent_stage_extended_after_its_breach_is_reminded_two_hours_before(world, clock):
+    escalation = raise_one(world, urgent=True)  # stage 1 due Thursday 3 December 10:00
+    clock.move_to(at(3, 10))
+    sweep()
+    assert escalation.stage_records.get().breached_at == at(3, 10)
+
+    clock.move_to(at(3, 11))
+    extend(world, escalation, dt.date(2026, 12, 4))  # to Friday's cut-off, 17:00
+    clock.move_to(at(4, 14, 59))
+    sweep()
+    assert rows(NotificationEvent.REMINDER, escalation, at(3, 11)) == []
+    clock.move_to(at(4, 15))
+    sweep()
+    assert len(rows(NotificationEvent.REMINDER, escalation, at(3, 11))) == 2
+    clock.move_to(at(4, 17))
+    sweep()
+    record = escalation.stage_records.get()
+    assert (record.breached_at, record.last_breached_at) == (at(3, 10), at(4, 17))
+
+
+def test_an_extension_whose_new_due_moment_has_passed_is_neither_proposed_nor_accepted(
+    world, clock
+):
+    """Its reminder and its due moment would both be behind it: it would give no time."""
+    escalation = raise_one(world)
+    clock.move_to(at(7, 12))
+    extension = services.escalation_propose_extension(
+        escalation=escalation,
+        by=world.csc.practitioner,
+        new_due_date=dt.date(2026, 12, 8),
+        reason="Waiting for the strategy discussion minutes",
+    )
+    clock.move_to(at(8, 17))
+    with pytest.raises(Refused, match="has passed: propose a later one"):
+        services.escalation_accept_extension(extension=extension, by=world.police.practitioner)
+    with pytest.raises(Refused, match="Tuesday 8 December 2026 has passed its 17:00 cut-off"):
+        services.escalation_propose_extension(
+            escalation=escalation,
+            by=world.csc.practitioner,
+            new_due_date=dt.date(2026, 12, 8),
+            reason="Still waiting",
+        )
+
+    # the stale proposal lapses rather than blocking a new one
+    extend(world, escalation, dt.date(2026, 12, 10))
+    extension.refresh_from_db()
+    assert extension.status == ExtensionStatus.LAPSED
+    assert escalation.stage_records.get().due_at == at(10, 17)
