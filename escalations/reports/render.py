@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import logging
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -228,7 +229,8 @@ def to_html(edition: Edition, *, progress: Progress | None = None, print_: bool 
 
 
 def to_pdf(edition: Edition, *, progress: Progress | None = None) -> bytes:
-    html = to_html(edition, progress=progress, print_=True)
+    # the template's indentation, collapsed as the layout would: less for WeasyPrint to parse
+    html = re.sub(r"\s+", " ", to_html(edition, progress=progress, print_=True))
     if progress:
         progress("Laying out the PDF")
     with _quiet("weasyprint", "fontTools"):
@@ -238,6 +240,17 @@ def to_pdf(edition: Edition, *, progress: Progress | None = None) -> bytes:
         # PDF/UA-1: tagged (headings, lists, tables, figures with their alternative text),
         # with the document's title and language, for screen readers.
         return bytes(document.write_pdf(pdf_variant="pdf/ua-1"))
+
+
+def warm_up() -> None:
+    """Import matplotlib and WeasyPrint and draw one chart: a few seconds the first report
+    page or PDF of a new server process would otherwise wait (``config/wsgi.py`` calls it
+    in a background thread as the server starts)."""
+    from .charts import Bar, bar_chart
+
+    bar_chart([Bar("warm", 1)], name="warm")
+    with _quiet("weasyprint", "fontTools"):
+        import weasyprint  # noqa: F401
 
 
 @contextmanager

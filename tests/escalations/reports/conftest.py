@@ -3,6 +3,8 @@ frozen objects, so they outlive the transaction that is rolled back under them."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import time_machine
 from django.db import transaction
@@ -14,6 +16,17 @@ from tests.conftest import A_WEDNESDAY_MORNING
 from tests.factories import make_world
 
 from .scenario import TAKEN_AT, build_year
+
+HERE = str(Path(__file__).parent)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """pytest-django sets up the test database only when a collected test asks for it: a test
+    that needs only ``figures`` must say so, or run on its own it would meet the developer's
+    database instead."""
+    for item in items:
+        if "figures" in getattr(item, "fixturenames", ()) and str(item.path).startswith(HERE):
+            item.add_marker(pytest.mark.django_db)
 
 
 @pytest.fixture(scope="module")
