@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from escalations.models import Decision, Outcome, User
 
-from .fields import text_field
+from .fields import DateInputField, date_error, text_field
 
 __all__ = [
     "AcceptExtensionForm",
@@ -152,43 +152,19 @@ class WithdrawForm(ActionForm):
 
 
 class ExtendForm(ActionForm):
-    """A new due date in the GOV.UK date input pattern (day, month, year) and why."""
+    """A new due date in the GOV.UK date input (``due_day``, ``due_month``, ``due_year``)
+    and why."""
 
-    due_day = forms.CharField(label="Day", required=False, max_length=2)
-    due_month = forms.CharField(label="Month", required=False, max_length=2)
-    due_year = forms.CharField(label="Year", required=False, max_length=4)
+    due = DateInputField(label="New due date", what="the new due date", required=True)
     reason = text_field("Why is more time needed?", "why more time is needed")
-
-    DATE_ERROR = "Enter the new due date as a real date, for example 11 12 2026"
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if any(name in self.errors for name in self.date_fields):
-            return cleaned
-        parts = [str(cleaned.get(name) or "").strip() for name in self.date_fields]
-        if not any(parts):
-            self.add_error("due_day", "Enter the new due date")
-            return cleaned
-        try:
-            day, month, year = (int(part) for part in parts)
-            new_due_date = dt.date(year, month, day)
-        except ValueError:
-            self.add_error("due_day", self.DATE_ERROR)
-            return cleaned
-        today = timezone.localdate()
-        if not today < new_due_date <= today + MAX_EXTENSION:
-            self.add_error("due_day", "Enter a new due date in the future, within the next year")
-            return cleaned
-        cleaned["new_due_date"] = new_due_date
+        due, today = cleaned.get("due"), timezone.localdate()
+        if due is not None and not today < due <= today + MAX_EXTENSION:
+            message = "Enter a new due date in the future, within the next year"
+            self.add_error("due", date_error(message, code="range"))
         return cleaned
-
-    @property
-    def date_fields(self) -> tuple[str, str, str]:
-        return ("due_day", "due_month", "due_year")
-
-    @property
-    def date_errors(self) -> list[str]:
-        return [str(error) for name in self.date_fields for error in self.errors.get(name, [])]
 
 
 class AcceptExtensionForm(ActionForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -67,21 +67,42 @@ class DateInputField(forms.MultiValueField):
     """A date typed into the GOV.UK date input, checked with the Design System's messages
     ("Date from must include a month", "... must be a real date"). Each error's
     ``params["parts"]`` names the inputs to highlight (all three when it has none); the error
-    summary links to the first of them. Accepts 1 or 01, and month names (Dec, December)."""
+    summary links to the first of them. Accepts 1 or 01, and month names (Dec, December).
+
+    ``what`` is the date within a sentence ("the date you acted"; the label, "date from",
+    unless given). ``error_messages`` may reword any of ``default_error_messages``, which
+    may use ``{what}``, ``{What}`` (capitalised), ``{missing}`` ("month", "day and month"),
+    ``{earliest}`` and ``{latest}``."""
 
     widget = DateInputWidget
+    default_error_messages = {
+        "required": "Enter {what}",
+        "incomplete": "{What} must include a {missing}",
+        "invalid": "{What} must be a real date",
+        "year": "The year in {what} must include 4 numbers",
+        "range": "{What} must be between {earliest} and {latest}",
+    }
 
     def __init__(
         self,
         *,
         label: str,
+        what: str = "",
         required: bool = False,
         earliest: dt.date | None = None,
         latest: dt.date | None = None,
+        error_messages: Mapping[str, str] | None = None,
     ) -> None:
         self.earliest, self.latest = earliest, latest
+        self.what = what or label[:1].lower() + label[1:]
         parts = tuple(forms.CharField(required=False) for _ in DATE_PARTS)
-        super().__init__(parts, require_all_fields=False, required=required, label=label)
+        super().__init__(
+            parts,
+            require_all_fields=False,
+            required=required,
+            label=label,
+            error_messages=error_messages,
+        )
 
     def clean(self, value: Any) -> dt.date | None:
         typed = dict(
@@ -90,47 +111,44 @@ class DateInputField(forms.MultiValueField):
         missing = [part for part in DATE_PARTS if not typed.get(part)]
         if len(missing) == len(DATE_PARTS):
             if self.required:
-                raise date_error(f"Enter {self.named}", code="required")
+                raise self._error("required")
             return None
         if missing:
-            raise date_error(
-                f"{self.label} must include a {' and '.join(missing)}",
-                code="incomplete",
-                parts=missing,
-            )
+            raise self._error("incomplete", parts=missing, missing=" and ".join(missing))
         day = _number(typed["day"], most=31)
         month = _MONTH_NAMES.get(typed["month"].lower()) or _number(typed["month"], most=12)
         if day is None or month is None:
             wrong = [part for part, number in (("day", day), ("month", month)) if number is None]
-            raise date_error(
-                f"{self.label} must be a real date",
-                code="invalid",
-                parts=wrong if len(wrong) == 1 else DATE_PARTS,
-            )
+            raise self._error("invalid", parts=wrong if len(wrong) == 1 else DATE_PARTS)
         if not _FOUR_DIGITS.match(typed["year"]):
-            raise date_error(
-                f"The year in {self.named} must include 4 numbers", code="year", parts=["year"]
-            )
+            raise self._error("year", parts=["year"])
         try:
             date = dt.date(int(typed["year"]), month, day)
         except ValueError:
-            raise date_error(f"{self.label} must be a real date", code="invalid") from None
+            raise self._error("invalid") from None
         self._check_range(date)
         return date
 
-    @property
-    def named(self) -> str:
-        """The label within a sentence: "date from"."""
-        label = str(self.label)
-        return label[:1].lower() + label[1:]
+    def _error(
+        self, code: str, *, parts: Sequence[str] = DATE_PARTS, **words: str
+    ) -> ValidationError:
+        what = self.what
+        message = self.error_messages[code].format(
+            what=what, What=what[:1].upper() + what[1:], **words
+        )
+        return date_error(message, code=code, parts=parts)
 
     def _check_range(self, date: dt.date) -> None:
         earliest, latest = self.earliest or dt.date.min, self.latest or dt.date.max
         if not earliest <= date <= latest:
-            raise date_error(
-                f"{self.label} must be between {earliest:%-d %B %Y} and {latest:%-d %B %Y}",
-                code="range",
+            raise self._error(
+                "range", earliest=f"{earliest:%-d %B %Y}", latest=f"{latest:%-d %B %Y}"
             )
+
+
+def date_input_data(name: str, date: dt.date) -> dict[str, str]:
+    """The data a ``DateInputField`` called ``name`` reads, for ``date``."""
+    return {f"{name}_{part}": str(getattr(date, part)) for part in DATE_PARTS}
 
 
 def _number(text: str, *, most: int) -> int | None:

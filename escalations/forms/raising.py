@@ -31,7 +31,7 @@ from escalations.models import (
 )
 from escalations.models.escalation import TEXT_LIMIT
 
-from .fields import text_field
+from .fields import DateInputField, date_error, date_input_data, text_field
 
 __all__ = [
     "CASE_NUMBER_LIMIT",
@@ -139,6 +139,9 @@ class RaiseForm(forms.Form):
                 continue
             if isinstance(value, Model):
                 value = value.pk
+            if isinstance(value, dt.date) and isinstance(self.fields[name], DateInputField):
+                kept |= date_input_data(name, value)  # read back from its three inputs
+                continue
             kept[name] = "" if value is None else str(value)
         return kept
 
@@ -180,11 +183,7 @@ class ImmediateRiskForm(RaiseForm):
         return self.cleaned_data.get("immediate_risk") == "yes"
 
 
-NOT_A_DATE = "The date you acted must be a real date"
-NOT_A_YEAR = "The year must include 4 numbers"
 NOT_A_TIME = "Enter the time you acted, like 9:30am or 14:00"
-_DAY = re.compile(r"^\d{1,2}$")
-_YEAR = re.compile(r"^\d{4}$")
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?$")
 
 
@@ -215,14 +214,11 @@ class ActedForm(RaiseForm):
     """The practitioner acted under child protection procedures, and when (GOV.UK date
     input, and a time)."""
 
-    acted_day = forms.CharField(
-        label="Day", required=False, max_length=2, error_messages={"max_length": NOT_A_DATE}
-    )
-    acted_month = forms.CharField(
-        label="Month", required=False, max_length=2, error_messages={"max_length": NOT_A_DATE}
-    )
-    acted_year = forms.CharField(
-        label="Year", required=False, max_length=4, error_messages={"max_length": NOT_A_YEAR}
+    acted = DateInputField(
+        label="Date you acted",
+        what="the date you acted",
+        required=True,
+        error_messages={"year": "The year must include 4 numbers"},
     )
     acted_time = forms.CharField(
         label="Time you acted",
@@ -232,16 +228,18 @@ class ActedForm(RaiseForm):
         error_messages={"max_length": NOT_A_TIME},
     )
     # checked in clean(), so that its error comes last in the summary, as on the page
-    acted = forms.BooleanField(
+    confirmed = forms.BooleanField(
         label="I have acted under child protection procedures", required=False
     )
-
-    date_errors: tuple[str, ...] = ()
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
-        day = self._acted_date(cleaned)
+        day = cleaned.get("acted")
+        if day is not None and day > timezone.localdate():
+            message = "The date you acted must be today or in the past"
+            self.add_error("acted", date_error(message, code="past"))
+            day = None
         moment = self._acted_time(cleaned)
         if day is not None and moment is not None:
             acted_at = dt.datetime.combine(day, moment, tzinfo=timezone.get_default_timezone())
@@ -249,45 +247,11 @@ class ActedForm(RaiseForm):
                 self.add_error("acted_time", "The time you acted must be in the past")
             else:
                 cleaned["acted_at"] = acted_at
-        if not cleaned.get("acted"):
-            self.add_error("acted", "Confirm that you have acted under child protection procedures")
+        if not cleaned.get("confirmed"):
+            self.add_error(
+                "confirmed", "Confirm that you have acted under child protection procedures"
+            )
         return cleaned
-
-    def _acted_date(self, cleaned: dict[str, Any]) -> dt.date | None:
-        parts = {
-            "day": cleaned.get("acted_day", "").strip(),
-            "month": cleaned.get("acted_month", "").strip(),
-            "year": cleaned.get("acted_year", "").strip(),
-        }
-        if any(f"acted_{name}" in self.errors for name in parts):
-            return None  # over-long: Django's own message says so
-        missing = [name for name, value in parts.items() if not value]
-        if len(missing) == 3:
-            return self._date_error("acted_day", "Enter the date you acted", parts)
-        if missing:
-            what = " and ".join(missing)
-            return self._date_error(
-                f"acted_{missing[0]}", f"The date you acted must include a {what}", missing
-            )
-        if not (_DAY.match(parts["day"]) and _DAY.match(parts["month"])):
-            return self._date_error("acted_day", NOT_A_DATE, parts)
-        if not _YEAR.match(parts["year"]):
-            return self._date_error("acted_year", NOT_A_YEAR, ["year"])
-        try:
-            day = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-        except ValueError:
-            return self._date_error("acted_day", NOT_A_DATE, parts)
-        if day > timezone.localdate():
-            return self._date_error(
-                "acted_day", "The date you acted must be today or in the past", parts
-            )
-        cleaned.update(acted_day=str(day.day), acted_month=str(day.month), acted_year=str(day.year))
-        return day
-
-    def _date_error(self, field: str, message: str, parts: Any) -> dt.date | None:
-        self.add_error(field, message)
-        self.date_errors = tuple(f"acted_{name}" for name in parts)
-        return None
 
     def _acted_time(self, cleaned: dict[str, Any]) -> dt.time | None:
         text = cleaned.get("acted_time", "")
@@ -309,26 +273,8 @@ class ActedForm(RaiseForm):
 
     def answers(self) -> dict[str, str]:
         kept = super().answers()
-        kept["acted"] = "on"
+        kept["confirmed"] = "on"
         return kept
-
-    def date_inputs(self) -> list[dict[str, Any]]:
-        """The day, month and year inputs, each marked if the date's error is about it."""
-        return [
-            {
-                "field": self[f"acted_{part}"],
-                "error": f"acted_{part}" in self.date_errors or f"acted_{part}" in self.errors,
-                "width": 4 if part == "year" else 2,
-            }
-            for part in ("day", "month", "year")
-        ]
-
-    def date_error_messages(self) -> list[str]:
-        return [
-            str(message)
-            for part in ("day", "month", "year")
-            for message in self.errors.get(f"acted_{part}", ())
-        ]
 
 
 # 2. other processes -----------------------------------------------------------------------

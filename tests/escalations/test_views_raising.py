@@ -221,7 +221,7 @@ def test_a_child_at_immediate_risk_needs_action_first_and_makes_it_urgent(
     assert "999" in act_now
     assert "front door" in act_now
     acted = {
-        "acted": "on",
+        "confirmed": "on",
         "acted_day": "2",
         "acted_month": "12",
         "acted_year": "2026",
@@ -264,7 +264,8 @@ def test_a_child_at_immediate_risk_needs_action_first_and_makes_it_urgent(
         ({"acted_time": ""}, "#id_acted_time", "Enter the time you acted"),
         ({"acted_year": "26"}, "#id_acted_year", "The year must include 4 numbers"),
         ({"acted_day": "999"}, "#id_acted_day", "must be a real date"),
-        ({"acted": ""}, "#id_acted", "Confirm that you have acted"),
+        ({"acted_month": "13"}, "#id_acted_month", "The date you acted must be a real date"),
+        ({"confirmed": ""}, "#id_confirmed", "Confirm that you have acted"),
     ],
 )
 def test_when_you_acted_must_be_a_real_moment_in_the_past(
@@ -272,7 +273,7 @@ def test_when_you_acted_must_be_a_real_moment_in_the_past(
 ):
     post(client, "raise", {"immediate_risk": "yes"})
     data = {
-        "acted": "on",
+        "confirmed": "on",
         "acted_day": "2",
         "acted_month": "12",
         "acted_year": "2026",
@@ -281,7 +282,9 @@ def test_when_you_acted_must_be_a_real_moment_in_the_past(
     data.update(acted)
     if not acted:
         data.update(acted_day="", acted_month="", acted_year="")
-    response = client.post(url("raise-acted"), {k: v for k, v in data.items() if v or k != "acted"})
+    response = client.post(
+        url("raise-acted"), {k: v for k, v in data.items() if v or k != "confirmed"}
+    )
     assert response.status_code == 200
     assert field in error_summary(response)
     assert message in response.content.decode()
@@ -569,7 +572,7 @@ def test_a_change_to_immediate_risk_asks_what_it_needs_then_comes_back(
     response = client.post(url("raise") + "?change=1", {"immediate_risk": "yes"})
     assert response["Location"] == url("raise-acted") + "?change=1"
     acted = {
-        "acted": "on",
+        "confirmed": "on",
         "acted_day": "2",
         "acted_month": "12",
         "acted_year": "2026",
@@ -647,7 +650,7 @@ def test_the_error_summary_follows_the_order_of_the_page(client, world, clock, r
     assert error_summary(response) == ["#id_family_not_informed_reason", "#id_urgency_0"]
     post(client, "raise", {"immediate_risk": "yes"})
     response = client.post(url("raise-acted"), {})
-    assert error_summary(response) == ["#id_acted_day", "#id_acted_time", "#id_acted"]
+    assert error_summary(response) == ["#id_acted_day", "#id_acted_time", "#id_confirmed"]
 
 
 def test_a_page_of_one_question_is_titled_by_it(client, world, clock, raiser):

@@ -48,7 +48,7 @@ def extend(request: HttpRequest, reference: str) -> HttpResponse:
         action=lambda data: services.escalation_propose_extension(
             escalation=escalation,
             by=user,
-            new_due_date=data["new_due_date"],
+            new_due_date=data["due"],
             reason=data["reason"],
             expected_stage=data["expected_stage"],
         ),
