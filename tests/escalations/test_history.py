@@ -279,8 +279,10 @@ def test_the_timer_sweep_records_a_breach_as_the_system(world, clock):
     assert record.history_user is None
     assert record.history_date == STAGE_1_DUE + dt.timedelta(minutes=1)
     assert record.history_change_reason == "Stage 1 passed its due moment"
-    assert delta.changed_fields == ["breached_at"]
-    assert changes(delta)["breached_at"] == (None, STAGE_1_DUE + dt.timedelta(minutes=1))
+    breached = STAGE_1_DUE + dt.timedelta(minutes=1)
+    assert sorted(delta.changed_fields) == ["breached_at", "last_breached_at"]
+    assert changes(delta)["breached_at"] == (None, breached)  # the first breach
+    assert changes(delta)["last_breached_at"] == (None, breached)  # and the latest
     assert fresh(escalation).status == "stage_1"  # the raising side decides what next
 
 
