@@ -64,8 +64,9 @@ check-deploy: install ## Django's deployment checks with the production settings
 	DJANGO_ALLOWED_HOSTS=resolve.example.org \
 	$(PYTHON) manage.py check --deploy --fail-level WARNING
 
-bench: install ## timer benchmark on a throwaway PostgreSQL
+bench: install ## timer and report benchmarks on a throwaway PostgreSQL
 	scripts/with-postgres.sh $(PYTHON) benches/timers.py
+	scripts/with-postgres.sh $(PYTHON) benches/report.py
 
 clean: ## remove caches, collected static files and the install stamp (keeps .venv and db.sqlite3)
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf

@@ -34,28 +34,29 @@ class Table:
         """Column widths for the PDF, worked out from the text, so that WeasyPrint can lay
         the table out at once (``table-layout: fixed``) instead of measuring every cell
         first, which costs it as much again. Each column gets room for its longest word
-        (its longest number), the label columns then room for their whole labels, the
-        rest is shared. Empty when the words cannot all fit: WeasyPrint then measures."""
+        (its longest number); then, while there is room, the label columns for their whole
+        labels and the number columns for their headers on one line; the rest is shared.
+        Empty when the words cannot all fit: WeasyPrint then measures."""
         needs = [_longest(header.split()) for header in self.headers]
-        full = list(needs)
+        full = [len(header) for header in self.headers]
         for row in self.rows:
             for index, cell in enumerate(row):
                 label = index < self.label_columns
                 needs[index] = max(needs[index], _longest(cell.split() if label else [cell]))
-                full[index] = max(full[index], min(len(cell), LABEL_LINE) if label else 0)
+                full[index] = max(full[index], min(len(cell), LABEL_LINE))
         widths = [_width(need) for need in needs]
         spare = 100 - sum(widths)
         if spare < 0:
             return ()
-        for index in range(self.label_columns):
-            grow = min(spare, max(0.0, _width(full[index]) - widths[index]))
-            widths[index] += grow
-            spare -= grow
-        numbers = len(widths) - self.label_columns
-        for index in range(self.label_columns, len(widths)):
-            widths[index] += spare / numbers if numbers else 0
-        if not numbers:
-            widths[0] += spare
+        labels = range(self.label_columns)
+        numbers = range(self.label_columns, len(widths))
+        for columns in (labels, numbers):
+            for index in columns:
+                grow = min(spare, max(0.0, _width(full[index]) - widths[index]))
+                widths[index] += grow
+                spare -= grow
+        for index in numbers or labels:
+            widths[index] += spare / len(numbers or labels)
         return tuple(f"{width:.1f}%" for width in widths)
 
 
@@ -86,9 +87,9 @@ class Section:
         return charts.data_uri(self.chart) if self.chart else ""
 
 
-# The PDF's tables: a character of 8.5pt bold DejaVu Sans takes about 1.1% of the A4 text
-# width, a cell's padding 1.5%; a label wraps at about this many characters.
-CHARACTER, PADDING, LABEL_LINE = 1.1, 1.5, 36
+# The PDF's tables: a character of 8.5pt bold DejaVu Sans takes up to 1.25% of the A4 text
+# width, a cell's padding 1.5%; a label longer than this many characters may wrap.
+CHARACTER, PADDING, LABEL_LINE = 1.25, 1.5, 60
 
 
 def _longest(words: Iterable[str]) -> int:
@@ -326,7 +327,8 @@ def _methodology(edition: Edition) -> Section:
         ),
         *(
             (
-                f"Policy version {policy.version} (from {policy.effective_from:%-d %B %Y})",
+                f"Policy version {policy.version} "
+                f"(from {localtime(policy.effective_from):%-d %B %Y})",
                 f"{policy.escalations:,} escalations in the period; {policy.timescales}",
             )
             for policy in method.policy_versions

@@ -217,3 +217,20 @@ def test_the_server_imports_the_report_libraries_before_the_first_request():
         [sys.executable, "-c", script], capture_output=True, check=True, env=environment
     )
     assert found.stdout.decode().split() == ["True", "True"]
+
+
+def test_the_methodology_dates_a_policy_version_in_uk_time(figures):
+    """A policy that starts at midnight on 1 April (British Summer Time) starts on 1 April,
+    not on 31 March, whatever the clock in the database says."""
+    import dataclasses
+    import datetime as dt
+
+    method = figures.methodology
+    version = dataclasses.replace(
+        method.policy_versions[0], effective_from=dt.datetime(2025, 3, 31, 23, tzinfo=dt.UTC)
+    )
+    moved = dataclasses.replace(
+        figures, methodology=dataclasses.replace(method, policy_versions=(version,))
+    )
+    html = render(build_edition(moved), "html").decode()
+    assert f"Policy version {version.version} (from 1 April 2025)" in html
