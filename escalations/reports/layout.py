@@ -30,6 +30,11 @@ class Table:
     label_columns: int = 1  # the leading columns that are names, not numbers
 
     @property
+    def wide(self) -> bool:
+        """Many columns: set smaller, on the web page as in the PDF."""
+        return len(self.headers) > WIDE
+
+    @property
     def widths(self) -> tuple[str, ...]:
         """Column widths for the PDF, worked out from the text, so that WeasyPrint can lay
         the table out at once (``table-layout: fixed``) instead of measuring every cell
@@ -44,7 +49,8 @@ class Table:
                 label = index < self.label_columns
                 needs[index] = max(needs[index], _longest(cell.split() if label else [cell]))
                 full[index] = max(full[index], min(len(cell), LABEL_LINE))
-        widths = [_width(need) for need in needs]
+        size = WIDE_CHARACTER if self.wide else CHARACTER
+        widths = [_width(need, size) for need in needs]
         spare = 100 - sum(widths)
         if spare < 0:
             return ()
@@ -52,7 +58,7 @@ class Table:
         numbers = range(self.label_columns, len(widths))
         for columns in (labels, numbers):
             for index in columns:
-                grow = min(spare, max(0.0, _width(full[index]) - widths[index]))
+                grow = min(spare, max(0.0, _width(full[index], size) - widths[index]))
                 widths[index] += grow
                 spare -= grow
         for index in numbers or labels:
@@ -88,16 +94,17 @@ class Section:
 
 
 # The PDF's tables: a character of 8.5pt bold DejaVu Sans takes up to 1.25% of the A4 text
-# width, a cell's padding 1.5%; a label longer than this many characters may wrap.
-CHARACTER, PADDING, LABEL_LINE = 1.25, 1.5, 60
+# width (7.5pt, in tables of more than WIDE columns, 1.1%), a cell's padding 1.5%; a label
+# longer than LABEL_LINE characters may wrap.
+CHARACTER, WIDE_CHARACTER, PADDING, LABEL_LINE, WIDE = 1.25, 1.1, 1.5, 60, 5
 
 
 def _longest(words: Iterable[str]) -> int:
     return max((len(word) for word in words), default=0)
 
 
-def _width(characters: int) -> float:
-    return characters * CHARACTER + PADDING
+def _width(characters: int, size: float = CHARACTER) -> float:
+    return characters * size + PADDING
 
 
 def display(value: Shown, kind: str = COUNT) -> str:
