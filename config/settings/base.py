@@ -1,6 +1,7 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +141,34 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Resolve <resolve@localhost>")
+
+# Timers and email: `manage.py run_timers --loop` by default. Larger deployments run the same
+# sweep on Celery (config/celery.py, docs/adr/0009-celery.md) with a Redis broker, e.g.
+# redis://host:6379/0; nothing connects to it unless a Celery worker or beat is started.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+# a sweep is acknowledged when it has run, not when taken, and a worker takes one at a time;
+# sweeps are idempotent and safe side by side (workflows/locks.py), so a repeat does no harm
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# a stuck sweep is killed (its open transaction rolls back) before the next is due, so sweeps don't
+# pile up. No soft limit: its exception, raised inside a timer handler, would be recorded as
+# that handler failing (workflows/failures.py) and alert the partnership lead for nothing.
+CELERY_TASK_TIME_LIMIT = 50
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # LOGGING below applies to the workers too
+# no result backend: nobody waits for a sweep; the worker logs what each one did
+CELERY_BEAT_SCHEDULE = {
+    "sweep-timers": {
+        "task": "workflows.tasks.sweep_timers",
+        "schedule": timedelta(minutes=1),
+        # ticks queued while no worker ran are dropped, not run one after another: the next
+        # sweep catches up with everything that is due
+        "options": {"expires": 50},
+    },
+}
 
 # history cannot be reverted from the admin: that would bypass the state machine
 SIMPLE_HISTORY_REVERT_DISABLED = True
