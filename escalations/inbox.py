@@ -258,8 +258,11 @@ def figures_for(partnership: Partnership, *, now: dt.datetime | None = None) -> 
         .values("stage")
         .annotate(live=Count("pk"), overdue=Count("pk", filter=Q(stage_due_at__lte=now)))
     }
+    # a stage breached this month: for the first time, or again after an extension (ADR 8)
     breaches = StageRecord.objects.filter(
-        escalation__partnership=partnership, breached_at__gte=start, breached_at__lte=now
+        Q(breached_at__gte=start, breached_at__lte=now)
+        | Q(last_breached_at__gte=start, last_breached_at__lte=now),
+        escalation__partnership=partnership,
     ).aggregate(
         total=Count("pk"),
         **{f"stage_{stage}": Count("pk", filter=Q(stage=stage)) for stage in STAGES},

@@ -20,7 +20,7 @@ from escalations.models import (
 from escalations.models import NotificationEvent as Event
 from escalations.notifications import notify
 
-from . import flows
+from . import flows, timers
 from .rules import (
     Refused,
     current_holder_ids,
@@ -32,6 +32,7 @@ from .rules import (
     side_of,
 )
 from .stages import clock_of, locked
+from .states import LAST_STAGE
 
 
 def propose_extension(
@@ -67,7 +68,9 @@ def propose_extension(
         )
         for stale in record.extensions.filter(status=ExtensionStatus.PROPOSED, new_due_at__lte=now):
             stale.status = ExtensionStatus.LAPSED
-            save_with_reason(stale, by=by, reason="Its new due date passed before it was accepted")
+            save_with_reason(
+                stale, by=None, reason="Its new due date passed before it was accepted"
+            )
         refuse_unless(
             not record.extensions.filter(status=ExtensionStatus.PROPOSED).exists(),
             "An extension is already waiting for an answer at this stage.",
@@ -139,6 +142,15 @@ def accept_extension(
             f"That extension's new due date, {extension.new_due_date:%A %-d %B %Y}, has "
             "passed: propose a later one.",
         )
+        if timers.breach_pending(record):  # the due moment passed before its timer fired
+            refuse_unless(
+                not (escalation.policy.escalate_on_breach and record.stage < LAST_STAGE),
+                f"Stage {record.stage} passed its due moment at "
+                f"{timezone.localtime(record.due_at):%H:%M on %A %-d %B}, and the policy "
+                f"escalates a breached stage: it is moving to stage {record.stage + 1}, so it "
+                "can no longer be extended.",
+            )
+            timers.record_breach(escalation, record)  # as the timer would have
         escalation.stay_open()
         record.due_at = extension.new_due_at
         save_with_reason(record, by=by, reason=f"Extended to {extension.new_due_date:%-d %B %Y}")

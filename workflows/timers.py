@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.utils import timezone
 
 from escalations.audit import save_with_reason
+from escalations.models import Escalation, StageRecord, User
 from escalations.models import NotificationEvent as Event
-from escalations.models import User
 from escalations.notifications import notify
 
 from .rules import agency_holders, current_holder_ids, partnership_leads, partnership_team
@@ -67,40 +67,15 @@ def remind(*, escalation_id: int, stage: int) -> bool:
 
 
 def breach(*, escalation_id: int, stage: int) -> bool:
-    """At the due moment a breach is recorded on the stage; the holders, their managers (the
-    next stage's contacts) and, from the policy's stage, the partnership team are told; a
-    breach at stage 4 goes to the partnership lead. Then, only if the policy says so, the
-    system escalates.
-
-    Once per due moment: an extension accepted after a breach gives the stage a new due
-    moment, and if that passes too it is breached again. ``breached_at`` keeps the first
-    breach (the report counts stages that breached), ``last_breached_at`` the latest."""
+    """At the due moment a breach is recorded on the stage and people are told
+    (``record_breach``). Then, only if the policy says so, the system escalates."""
     with locked(escalation_id) as escalation:
         if not escalation.is_open or escalation.stage != stage:
             return False
         record = escalation.stage_records.get(stage=stage)
-        now = timezone.now()
-        earlier = record.last_breached_at
-        already = earlier is not None and earlier >= record.due_at
-        if already or now < record.due_at:
+        if not breach_pending(record):
             return False
-        record.last_breached_at = now
-        record.breached_at = record.breached_at or now
-        save_with_reason(
-            record,
-            by=None,
-            reason=f"Stage {stage} passed its "
-            + ("extended due moment" if earlier is not None else "due moment"),
-        )
-        recipients = list(User.objects.filter(pk__in=current_holder_ids(escalation)))
-        if stage < LAST_STAGE:
-            recipients += agency_holders(escalation.raising_agency, stage + 1)
-            recipients += agency_holders(escalation.receiving_agency, stage + 1)
-            if stage >= escalation.policy.partnership_from_stage:
-                recipients += partnership_team(escalation)
-        else:
-            recipients += partnership_leads(escalation)
-        notify(escalation=escalation, event=Event.BREACHED, recipients=recipients, stage=stage)
+        record_breach(escalation, record)
         if escalation.policy.escalate_on_breach and stage < LAST_STAGE:
             escalate_locked(
                 escalation,
@@ -108,3 +83,37 @@ def breach(*, escalation_id: int, stage: int) -> bool:
                 reason=f"Stage {stage} passed its due moment and the policy escalates on breach",
             )
     return True
+
+
+def breach_pending(record: StageRecord) -> bool:
+    """The stage's due moment has passed and no breach is recorded for it yet. Once per due
+    moment: an extension accepted after a breach gives the stage a new due moment, and if that
+    passes too it is breached again."""
+    latest = record.last_breached_at
+    return timezone.now() >= record.due_at and (latest is None or latest < record.due_at)
+
+
+def record_breach(escalation: Escalation, record: StageRecord) -> None:
+    """The breach on the stage record (``breached_at`` keeps the first breach, which the report
+    counts; ``last_breached_at`` the latest) and the alerts: the holders, their managers (the
+    next stage's contacts) and, from the policy's stage, the partnership team; at stage 4 the
+    partnership lead. Called under the escalation's row lock, by the timer or by an extension
+    accepted after the due moment, before the timer fired."""
+    now, stage, earlier = timezone.now(), record.stage, record.last_breached_at
+    record.last_breached_at = now
+    record.breached_at = record.breached_at or now
+    save_with_reason(
+        record,
+        by=None,
+        reason=f"Stage {stage} passed its "
+        + ("extended due moment" if earlier is not None else "due moment"),
+    )
+    recipients = list(User.objects.filter(pk__in=current_holder_ids(escalation)))
+    if stage < LAST_STAGE:
+        recipients += agency_holders(escalation.raising_agency, stage + 1)
+        recipients += agency_holders(escalation.receiving_agency, stage + 1)
+        if stage >= escalation.policy.partnership_from_stage:
+            recipients += partnership_team(escalation)
+    else:
+        recipients += partnership_leads(escalation)
+    notify(escalation=escalation, event=Event.BREACHED, recipients=recipients, stage=stage)

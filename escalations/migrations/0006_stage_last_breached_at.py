@@ -5,7 +5,9 @@ from django.db.models import F
 
 
 def latest_is_first(apps, schema_editor):
-    """Until now a stage breached at most once: its latest breach is its first."""
+    """Until now a stage breached at most once: its latest breach is its first. A bulk update,
+    deliberately without historical rows (history is append-only): the stage's next saved
+    change shows last_breached_at set, beside the breach the history already records."""
     StageRecord = apps.get_model("escalations", "StageRecord")
     StageRecord.objects.filter(breached_at__isnull=False).update(last_breached_at=F("breached_at"))
 

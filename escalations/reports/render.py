@@ -243,12 +243,15 @@ def to_pdf(edition: Edition, *, progress: Progress | None = None) -> bytes:
 
 
 def warm_up() -> None:
-    """Import matplotlib and WeasyPrint and draw one chart: a few seconds the first report
-    page or PDF of a new server process would otherwise wait (``config/wsgi.py`` calls it
-    in a background thread as the server starts)."""
-    from .charts import Bar, bar_chart
+    """Import matplotlib's figure and SVG backend and WeasyPrint: a few seconds the first
+    report page or PDF of a new server process would otherwise wait (``config/wsgi.py``).
+    Imports only: drawing would change matplotlib's global settings under a request."""
+    import matplotlib
 
-    bar_chart([Bar("warm", 1)], name="warm")
+    matplotlib.use("Agg")
+    import matplotlib.backends.backend_svg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+
     with _quiet("weasyprint", "fontTools"):
         import weasyprint  # noqa: F401
 

@@ -155,6 +155,27 @@ def test_counts_by_stage_breaches_and_late_acknowledgements(client, world, clock
     assert late.reference not in client.get(DASHBOARD).content.decode()
 
 
+def test_a_stage_breached_again_after_an_extension_counts_in_the_month_of_its_new_breach(
+    client, world, clock
+):
+    escalation = raise_one(world, child_reference="POL-1")  # stage 1 due Monday 7 December
+    clock.move_to(at(7, 17))
+    sweep()  # breached in December
+    extension = services.escalation_propose_extension(
+        escalation=escalation,
+        by=world.csc.practitioner,
+        new_due_date=dt.date(2027, 1, 5),
+        reason="Waiting for the strategy discussion minutes",
+    )
+    services.escalation_accept_extension(extension=extension, by=world.police.practitioner)
+    clock.move_to(dt.datetime(2027, 1, 5, 17, tzinfo=dt.UTC))
+    sweep()  # and again in January, when the team is told again
+
+    client.force_login(world.lead)
+    figures = client.get(DASHBOARD).context["figures"]
+    assert figures.breaches_this_month == 1
+
+
 def test_the_stage_4_queue(client, world, three):
     services.escalation_escalate(
         escalation=three["csc"], by=world.csc.practitioner, reason="No answer from the police."

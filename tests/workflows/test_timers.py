@@ -348,23 +348,52 @@ def test_an_extension_accepted_after_the_due_day_brings_one_reminder_and_a_new_d
     assert waiting_stage_timers(escalation) == []
 
 
-def test_an_extension_accepted_after_the_due_moment_before_the_sweep_moves_both_timers(
+def test_an_extension_accepted_after_the_due_moment_before_the_sweep_records_the_breach(
     world, clock
 ):
+    """The timers were down (or the sweep had not come round) when the due moment passed: the
+    acceptance records the breach the timer would have, with its alerts, then moves both
+    timers."""
     escalation = raise_one(world)
     clock.move_to(at(8, 10))  # no sweep since the raise: nothing has fired yet
     extend(world, escalation, dt.date(2026, 12, 9))
+    record = escalation.stage_records.get()
+    assert (record.breached_at, record.last_breached_at) == (at(8, 10), at(8, 10))
+    assert len(rows(NotificationEvent.BREACHED, escalation, at(2, 10))) >= 2  # holders and more
     assert waiting_stage_timers(escalation) == [
         ("Stage Due", at(9, 17)),
         ("Stage Reminder", at(9, 9)),
     ]
     sweep()
-    assert escalation.stage_records.get().breached_at is None
+    assert escalation.stage_records.get().breached_at == at(8, 10)  # once
     assert rows(NotificationEvent.REMINDER, escalation, at(2, 10)) == []
+    assert fresh(escalation).status == "stage_1"
 
     clock.move_to(at(9, 9))
     sweep()
     assert len(rows(NotificationEvent.REMINDER, escalation, at(2, 10))) == 2
+
+
+def test_a_late_extension_is_refused_when_the_policy_escalates_the_breach(world, clock):
+    """Under a policy that escalates on breach, the stage is already on its way to stage 2
+    when its due moment has passed: the acceptance says so and changes nothing; the sweep
+    breaches and escalates as it would have."""
+    world.policy.escalate_on_breach = True
+    world.policy.save()
+    escalation = raise_one(world)
+    clock.move_to(at(8, 10))  # due Monday 17:00, no sweep since
+    extension = services.escalation_propose_extension(
+        escalation=escalation,
+        by=world.csc.practitioner,
+        new_due_date=dt.date(2026, 12, 9),
+        reason="Waiting for the strategy discussion minutes",
+    )
+    with pytest.raises(services.Refused, match="policy escalates a breached stage"):
+        services.escalation_accept_extension(extension=extension, by=world.police.practitioner)
+    assert escalation.stage_records.get().breached_at is None
+    sweep()
+    assert fresh(escalation).status == "stage_2"
+    assert escalation.stage_records.get(stage=1).breached_at == at(8, 10)
 
 
 def test_a_second_extension_after_a_late_one_keeps_one_timer_of_each_kind(world, clock):
