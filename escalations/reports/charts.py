@@ -11,6 +11,7 @@ import base64
 import io
 import re
 import textwrap
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,9 @@ BLUE = "#1d70b8"
 GREY = "#505a5f"
 FONT = ["DejaVu Sans", "Arial", "sans-serif"]
 WRAP = 34  # characters a line in a label
+# matplotlib's settings are global: one chart at a time in a process, so that two requests
+# drawing at once (a threaded server) cannot change each other's fonts or ids mid-draw
+_DRAWING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ def bar_chart(
         "font.sans-serif": FONT,
         "font.size": 9,
     }
-    with matplotlib.rc_context(params):  # type: ignore[arg-type]
+    with _DRAWING, matplotlib.rc_context(params):  # type: ignore[arg-type]
         figure = Figure(figsize=(width, height))
         axes = figure.add_subplot()
         _draw(axes, bars, horizontal=horizontal, percent=percent)
