@@ -29,7 +29,7 @@ from workflows.states import Status
 
 from .cast import AGENCIES
 from .clock import _Clock, _moment
-from .content import SIGNPOSTS
+from .content import LEARNING, SIGNPOSTS
 from .dates import _at, _closures, _reporting_year_start
 from .life import _life
 from .people import DEMO_PASSWORD, PARTNERSHIP_NAME, _build_world
@@ -90,6 +90,7 @@ def build_demo(*, count: int = DEFAULT_COUNT, now: dt.datetime | None = None) ->
             clock.add(_life(ctx, plan))
         clock.add(_partnership_events(ctx))
         clock.add(_signposting(ctx, max(3, count // 12)))
+        clock.add(_publications(ctx))
         clock.run(until=now)
         _mark_delivered(ctx.world.partnership, now)
     return _summary(ctx)
@@ -114,6 +115,42 @@ def _partnership_events(ctx: Ctx) -> Steps:
     for day in sorted(ctx.closures):  # ClosureDay has a field of its own called reason
         closure = ClosureDay(partnership=partnership, date=day, reason="Christmas closure")
         save_with_reason(closure, by=lead, reason="Closure agreed by the partnership board")
+
+
+def _publications(ctx: Ctx) -> Steps:
+    """A fortnight or so after each period ends, the lead publishes it: last reporting year in
+    both editions, with the learning themes the board chose, and each ended quarter of this
+    year as the public snapshot (what /public/ shows)."""
+    from escalations.reports import publishing
+    from escalations.reports.period import Period
+    from escalations.reports.suppression import INTERNAL, PUBLIC
+
+    lead, partnership = ctx.world.people["lead"], ctx.world.partnership
+    year = publishing.reporting_year_of(partnership, timezone.localtime(ctx.now).date())
+    last_year = Period.reporting_year(
+        year - 1, start_month=partnership.reporting_year_start_month
+    )
+    plans = [(publishing.YEAR, last_year, (INTERNAL, PUBLIC), LEARNING[:3])]
+    plans += [
+        (publishing.QUARTER, quarter, (PUBLIC,), ())
+        for quarter in publishing.quarters(partnership, year)
+    ]
+    for kind, period, editions, themes in plans:
+        lo = _at(period.end + dt.timedelta(days=10), dt.time(9))
+        hi = min(lo + dt.timedelta(days=7), ctx.now - dt.timedelta(hours=1))
+        if hi <= lo:
+            return
+        yield _moment(ctx, lo, hi)
+        for edition in editions:
+            publishing.report_publish(
+                by=lead,
+                partnership=partnership,
+                period_start=period.start,
+                period_end=period.end,
+                edition=edition,
+                kind=kind,
+                learning_themes=themes,
+            )
 
 
 def _signposting(ctx: Ctx, n: int) -> Steps:

@@ -42,6 +42,7 @@ def test_the_demo_has_every_state_genuine_timers_case_numbers_only_and_is_built_
     assert references
     assert all(CASE_NUMBER.match(reference) for reference in references), references
     assert not Escalation.history.filter(history_date__gt=timezone.now()).exists()
+    _the_lead_has_published_what_had_ended()
 
     before = row_counts()
     again = io.StringIO()
@@ -49,3 +50,32 @@ def test_the_demo_has_every_state_genuine_timers_case_numbers_only_and_is_built_
 
     assert "already there" in again.getvalue()
     assert row_counts() == before
+
+
+def _the_lead_has_published_what_had_ended() -> None:
+    """Last reporting year in both editions and this year's ended quarters as public
+    snapshots, each published after its period ended, intact; /public/ shows the latest."""
+    import datetime as dt
+
+    from django.test import Client
+
+    from escalations.models import Partnership, PublishedReport
+    from escalations.reports import publishing
+
+    partnership = Partnership.objects.get()
+    today = timezone.localdate()
+    year = publishing.reporting_year_of(partnership, today)
+    settled = dt.timedelta(days=18)  # the demo publishes 10 to 17 days after a period ends
+    reports = list(PublishedReport.objects.all())
+    assert all(publishing.verify(report) for report in reports)
+    assert all(timezone.localdate(r.published_at) > r.period_end for r in reports)
+    years = {(r.year, r.edition) for r in reports if r.kind == publishing.YEAR}
+    last_year_end = publishing.quarters(partnership, year)[0].start - dt.timedelta(days=1)
+    if today > last_year_end + settled:
+        assert years == {(year - 1, "internal"), (year - 1, "public")}
+    ended = [q for q in publishing.quarters(partnership, year) if today > q.end + settled]
+    snapshots = sorted(r.period_end for r in reports if r.kind == publishing.QUARTER)
+    assert snapshots == [quarter.end for quarter in ended]
+    if ended:
+        page = Client().get("/public/").content.decode()
+        assert f"{ended[-1].end:%-d %B %Y}" in page
