@@ -127,10 +127,10 @@ def _publications(ctx: Ctx) -> Steps:
 
     lead, partnership = ctx.world.people["lead"], ctx.world.partnership
     year = publishing.reporting_year_of(partnership, timezone.localtime(ctx.now).date())
-    last_year = Period.reporting_year(
-        year - 1, start_month=partnership.reporting_year_start_month
-    )
-    plans = [(publishing.YEAR, last_year, (INTERNAL, PUBLIC), LEARNING[:3])]
+    last_year = Period.reporting_year(year - 1, start_month=partnership.reporting_year_start_month)
+    plans: list[tuple[str, Period, tuple[str, ...], tuple[str, ...]]] = [
+        (publishing.YEAR, last_year, (INTERNAL, PUBLIC), LEARNING[:3])
+    ]
     plans += [
         (publishing.QUARTER, quarter, (PUBLIC,), ())
         for quarter in publishing.quarters(partnership, year)
