@@ -1,7 +1,7 @@
 """The test suite: PostgreSQL through DATABASE_URL when given, SQLite otherwise."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, MIDDLEWARE
+from .base import MIDDLEWARE
 
 SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
 DEBUG = False
@@ -11,6 +11,3 @@ SITE_URL = "http://testserver"
 ALLOWED_HOSTS = ["*"]  # the test client and the live server only
 # the live server serves static files itself; WhiteNoise would warn of no collected files
 MIDDLEWARE = [name for name in MIDDLEWARE if not name.startswith("whitenoise.")]
-# the live server's request threads keep no connection open past their request: a persistent
-# one outlived the tests and held the test database when it was being dropped
-DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.timezone import localtime
 
@@ -34,7 +35,7 @@ class Table:
         """Many columns: set smaller, on the web page as in the PDF."""
         return len(self.headers) > WIDE
 
-    @property
+    @cached_property  # read three times by the template, and it goes through every row
     def widths(self) -> tuple[str, ...]:
         """Column widths for the PDF, worked out from the text, so that WeasyPrint can lay
         the table out at once (``table-layout: fixed``) instead of measuring every cell

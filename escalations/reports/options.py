@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django import forms
 
-from escalations.forms.fields import DATE_PARTS, DateInputField, date_error
+from escalations.forms.fields import DATE_PARTS, DateInputField, date_error, date_input_data
 from escalations.models import Partnership
 
 from .period import Period
@@ -101,7 +101,7 @@ class ReportOptions(forms.Form):
         for name in ("date_from", "date_to"):
             day = self.cleaned_data.get(name)
             if isinstance(day, dt.date):
-                params |= {f"{name}_{part}": str(getattr(day, part)) for part in DATE_PARTS}
+                params |= date_input_data(name, day)
         return "?" + urlencode({**params, **changes})
 
 

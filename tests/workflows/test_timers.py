@@ -13,7 +13,13 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from escalations import services
-from escalations.models import Escalation, ExtensionStatus, Notification, NotificationEvent
+from escalations.models import (
+    Escalation,
+    Extension,
+    ExtensionStatus,
+    Notification,
+    NotificationEvent,
+)
 from tests.factories import raise_one
 from workflows import flows, timers
 from workflows.calendar import LONDON
@@ -151,13 +157,7 @@ def test_a_timer_of_a_stage_that_has_ended_does_nothing(world, clock):
 
 def test_an_extension_moves_the_waiting_timers(world, clock):
     escalation = raise_one(world)
-    extension = services.escalation_propose_extension(
-        escalation=escalation,
-        by=world.csc.practitioner,
-        new_due_date=dt.date(2026, 12, 9),
-        reason="Waiting for the strategy discussion minutes",
-    )
-    services.escalation_accept_extension(extension=extension, by=world.police.practitioner)
+    extend(world, escalation, dt.date(2026, 12, 9))
 
     waiting = Task.objects.filter(
         process=fresh(escalation).process, status=STATUS.SCHEDULED, flow_task_type="TIMER"
@@ -238,13 +238,7 @@ def test_an_extension_after_the_reminder_brings_a_reminder_on_the_new_due_day(wo
     assert Notification.objects.filter(event=NotificationEvent.REMINDER).count() == 2
 
     clock.move_to(at(7, 11))
-    extension = services.escalation_propose_extension(
-        escalation=escalation,
-        by=world.csc.practitioner,
-        new_due_date=dt.date(2026, 12, 9),
-        reason="Waiting for the strategy discussion minutes",
-    )
-    services.escalation_accept_extension(extension=extension, by=world.police.practitioner)
+    extend(world, escalation, dt.date(2026, 12, 9))
     clock.move_to(at(8, 17))
     sweep()
     assert Notification.objects.filter(event=NotificationEvent.REMINDER).count() == 2
@@ -276,14 +270,19 @@ def rows(event: str, escalation: Escalation, since: dt.datetime) -> list[str]:
     )
 
 
-def extend(world, escalation: Escalation, new_due_date: dt.date) -> None:
-    """The front door asks for more time and the police practitioner agrees."""
-    extension = services.escalation_propose_extension(
+def propose(world, escalation: Escalation, new_due_date: dt.date) -> Extension:
+    """The front door asks for more time."""
+    return services.escalation_propose_extension(
         escalation=escalation,
         by=world.csc.practitioner,
         new_due_date=new_due_date,
         reason="Waiting for the strategy discussion minutes",
     )
+
+
+def extend(world, escalation: Escalation, new_due_date: dt.date) -> None:
+    """The front door asks for more time and the police practitioner agrees."""
+    extension = propose(world, escalation, new_due_date)
     services.escalation_accept_extension(extension=extension, by=world.police.practitioner)
 
 
@@ -382,12 +381,7 @@ def test_a_late_extension_is_refused_when_the_policy_escalates_the_breach(world,
     world.policy.save()
     escalation = raise_one(world)
     clock.move_to(at(8, 10))  # due Monday 17:00, no sweep since
-    extension = services.escalation_propose_extension(
-        escalation=escalation,
-        by=world.csc.practitioner,
-        new_due_date=dt.date(2026, 12, 9),
-        reason="Waiting for the strategy discussion minutes",
-    )
+    extension = propose(world, escalation, dt.date(2026, 12, 9))
     with pytest.raises(services.Refused, match="policy escalates a breached stage"):
         services.escalation_accept_extension(extension=extension, by=world.police.practitioner)
     assert escalation.stage_records.get().breached_at is None
@@ -449,12 +443,7 @@ def test_an_extension_whose_new_due_moment_has_passed_is_neither_proposed_nor_ac
     """Its reminder and its due moment would both be behind it: it would give no time."""
     escalation = raise_one(world)
     clock.move_to(at(7, 12))
-    extension = services.escalation_propose_extension(
-        escalation=escalation,
-        by=world.csc.practitioner,
-        new_due_date=dt.date(2026, 12, 8),
-        reason="Waiting for the strategy discussion minutes",
-    )
+    extension = propose(world, escalation, dt.date(2026, 12, 8))
     clock.move_to(at(8, 17))
     with pytest.raises(Refused, match="has passed: propose a later one"):
         services.escalation_accept_extension(extension=extension, by=world.police.practitioner)
