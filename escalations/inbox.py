@@ -29,12 +29,12 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from workflows.rules import membership_of
+from workflows.rules import MANAGER_ROLES, membership_of
 from workflows.states import OPEN_STATES
 
 from .models import Escalation, Membership, Partnership, Role, StageHolder, StageRecord
 from .models import User as UserModel
-from .selectors import MANAGER_ROLES, escalation_visible_to
+from .selectors import escalation_visible_to
 from .words import Tag, moment_in_words, time_left
 
 PARTNERSHIP_TEAM = (Role.PARTNERSHIP_LEAD, Role.SCRUTINEER)

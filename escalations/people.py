@@ -24,7 +24,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from workflows.rules import Refused, membership_of
+from workflows.refusals import Refused
+from workflows.rules import membership_of
 from workflows.stages import locked
 from workflows.states import OPEN_STATES
 

@@ -7,31 +7,17 @@ partnership lead and scrutineer. To anyone else it does not exist.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 
-from workflows.rules import membership_of
+from workflows.rules import visible_escalations
 
-from .models import Escalation, Role, StageHolder, User
-
-MANAGER_ROLES = (Role.MANAGER, Role.SENIOR_MANAGER)
+from .models import Escalation, User
 
 
 def escalation_visible_to(user: User | None) -> QuerySet[Escalation]:
-    membership = membership_of(user)
-    if membership is None or user is None:
-        return Escalation.objects.none()
-    in_partnership = Escalation.objects.filter(partnership_id=membership.partnership_id)
-    if membership.role in (Role.PARTNERSHIP_LEAD, Role.SCRUTINEER):
-        return in_partnership
-    if membership.role == Role.ANALYST:
-        return Escalation.objects.none()
-    holds = StageHolder.objects.filter(stage_record__escalation=OuterRef("pk"), user=user)
-    rule = Q(raised_by=user) | Q(Exists(holds))
-    if membership.role in MANAGER_ROLES:
-        rule |= Q(raising_agency_id=membership.agency_id) | Q(
-            receiving_agency_id=membership.agency_id
-        )
-    return in_partnership.filter(rule)
+    """Every list, search and page reads escalations through this: the rulebook's
+    visibility (``workflows.rules.visible_escalations``)."""
+    return visible_escalations(user)
 
 
 def escalation_get_visible(*, user: User | None, reference: str) -> Escalation:

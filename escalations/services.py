@@ -3,7 +3,8 @@ call these; each hands over to the transition code in ``workflows``, which locks
 may act, moves the state and writes history, timers and notifications in one transaction.
 
 A refusal raises ``Refused`` whose message says who may act, what is missing, or that the
-escalation has moved on or closed.
+escalation has moved on or closed; its kind (``Forbidden``, ``Conflict``, ``Invalid`` with the
+field) says which. Who may do what is the rulebook's (``workflows.rules``) alone.
 """
 
 from __future__ import annotations
@@ -11,14 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.db import transaction
-from django.utils import timezone
-
 from workflows import holding, raising, transitions
 from workflows.raising import ChildDetails, Dispute
-from workflows.rules import Refused, membership_of
+from workflows.refusals import Conflict, Forbidden, Invalid, Refused
+from workflows.rules import membership_of
 
-from .audit import save_with_reason
 from .models import (
     Agency,
     Escalation,
@@ -29,12 +27,12 @@ from .models import (
     StageHolder,
     User,
 )
-from .models import NotificationEvent as Event
-from .notifications import notify
-from .selectors import escalation_visible_to
 
 __all__ = [
     "ChildDetails",
+    "Conflict",
+    "Forbidden",
+    "Invalid",
     "Refused",
     "escalation_accept_extension",
     "escalation_acknowledge",
@@ -216,9 +214,9 @@ def signposting_record(*, user: User, route: str) -> Signposting:
     and when, for the report, with no case content."""
     membership = membership_of(user)
     if membership is None:
-        raise Refused("Only members of a partnership can raise escalations.")
+        raise Forbidden("Only members of a partnership can raise escalations.")
     if route not in SignpostRoute.values:
-        raise Refused("Choose which process the matter belongs to.")
+        raise Invalid("Choose which process the matter belongs to.", field="route")
     return Signposting.objects.create(
         partnership=membership.partnership, agency=membership.agency, route=route
     )
@@ -226,26 +224,4 @@ def signposting_record(*, user: User, route: str) -> Signposting:
 
 def escalation_add_note(*, escalation: Escalation, author: User, text: str) -> Note:
     """Anyone who can see the escalation may add to it; notes are never edited."""
-    if not escalation_visible_to(author).filter(pk=escalation.pk).exists():
-        raise Refused("Only people who can see this escalation can add a note to it.")
-    text = (text or "").strip()
-    if not text:
-        raise Refused("Enter the note.")
-    if len(text) > Note._meta.get_field("text").max_length:  # type: ignore[operator]
-        raise Refused("A note must be 5,000 characters or fewer.")
-    with transaction.atomic():
-        note = save_with_reason(
-            Note(escalation=escalation, author=author, text=text, created_at=timezone.now()),
-            by=author,
-            reason="Note added",
-        )
-        holders = StageHolder.objects.filter(
-            stage_record__escalation=escalation, until__isnull=True
-        ).exclude(user=author)
-        notify(
-            escalation=escalation,
-            event=Event.NOTE,
-            recipients=[h.user for h in holders.select_related("user")],
-            stage=escalation.stage,
-        )
-    return note
+    return holding.add_note(escalation_id=escalation.pk, author=author, text=text)

@@ -53,7 +53,7 @@ def _alert(process: Any) -> None:
     from escalations.models import Escalation, NotificationEvent
     from escalations.notifications import notify
 
-    from .rules import partnership_leads
+    from .holders import partnership_leads
 
     escalation = Escalation.objects.filter(pk=process.seed_object_id).first()
     if escalation is not None:

@@ -1,4 +1,5 @@
-"""Changes within a stage: extensions, handovers and each side's case-file confirmation."""
+"""Changes within a stage: extensions, handovers, notes and each side's case-file
+confirmation. Each asks the rulebook (``workflows.rules``) under the escalation's row lock."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from escalations.models import (
     Extension,
     ExtensionStatus,
     Membership,
-    Role,
+    Note,
     Side,
     StageHolder,
     User,
@@ -20,19 +21,11 @@ from escalations.models import (
 from escalations.models import NotificationEvent as Event
 from escalations.notifications import notify
 
-from . import flows, timers
-from .rules import (
-    Refused,
-    current_holder_ids,
-    membership_of,
-    partnership_team,
-    refuse_unless,
-    require_member,
-    require_open,
-    side_of,
-)
-from .stages import clock_of, locked
-from .states import LAST_STAGE
+from . import flows, rules, timers
+from .holders import current_holder_ids, membership_of, partnership_team
+from .inputs import CASE_FILE_REFERENCE_LIMIT, extension_date, required
+from .refusals import Invalid
+from .stages import clock_of, situation
 
 
 def propose_extension(
@@ -46,43 +39,39 @@ def propose_extension(
     """A current holder proposes a new due date: a working day after the current one, whose
     due moment (the cut-off that day) is still ahead. A proposal whose new due moment passed
     before anyone accepted it lapses rather than blocking a new one."""
-    with locked(escalation_id) as escalation:
-        require_open(escalation, expected_stage=expected_stage)
-        require_member(escalation, by)
-        side = side_of(escalation, by)
-        if side is None:
-            raise Refused(f"Only a holder of stage {escalation.stage} can propose an extension.")
-        record = escalation.stage_records.get(stage=escalation.stage)
+    with situation(escalation_id) as s:
+        rules.may_propose_extension(s, by, expected_stage=expected_stage).check()
+        escalation, record, now = s.escalation, s.record, s.now
+        assert record is not None
         clock = clock_of(escalation)
-        now = timezone.now()
         current_due = timezone.localtime(record.due_at).date()
-        refuse_unless(
-            new_due_date > current_due and clock.is_working_day(new_due_date),
-            f"The new due date must be a working day after {current_due:%A %-d %B %Y}.",
-        )
+        if not (new_due_date > current_due and clock.is_working_day(new_due_date)):
+            raise Invalid(
+                f"The new due date must be a working day after {current_due:%A %-d %B %Y}.",
+                field="new_due_date",
+            )
+        extension_date(new_due_date, timezone.localdate(now))
         new_due_at = clock.due_on(new_due_date)
-        refuse_unless(
-            new_due_at > now,
-            f"The new due date must still be ahead: {new_due_date:%A %-d %B %Y} has passed "
-            f"its {new_due_at:%H:%M} cut-off.",
-        )
-        for stale in record.extensions.filter(status=ExtensionStatus.PROPOSED, new_due_at__lte=now):
+        if new_due_at <= now:
+            raise Invalid(
+                f"The new due date must still be ahead: {new_due_date:%A %-d %B %Y} has "
+                f"passed its {new_due_at:%H:%M} cut-off.",
+                field="new_due_date",
+            )
+        reason = required(reason, "why more time is needed", field="reason")
+        for stale in s.lapsed:
             stale.status = ExtensionStatus.LAPSED
             save_with_reason(
                 stale, by=None, reason="Its new due date passed before it was accepted"
             )
-        refuse_unless(
-            not record.extensions.filter(status=ExtensionStatus.PROPOSED).exists(),
-            "An extension is already waiting for an answer at this stage.",
-        )
-        reason = (reason or "").strip()
-        refuse_unless(bool(reason), "Enter why more time is needed.")
+        side = s.side_of(by)
+        assert side is not None  # the rulebook allows current holders only
         extension = save_with_reason(
             Extension(
                 stage_record=record,
                 proposed_by=by,
                 proposed_side=side,
-                proposed_at=timezone.now(),
+                proposed_at=now,
                 new_due_date=new_due_date,
                 new_due_at=new_due_at,
                 reason=reason,
@@ -90,14 +79,11 @@ def propose_extension(
             by=by,
             reason="Extension proposed",
         )
-        others = StageHolder.objects.filter(stage_record=record, until__isnull=True).exclude(
-            side=side
-        )
         notify(
             escalation=escalation,
             event=Event.EXTENSION_PROPOSED,
             recipients=[
-                *(h.user for h in others.select_related("user")),
+                *(h.user for h in s.current_holders() if h.side != side),
                 *partnership_team(escalation),
             ],
             stage=escalation.stage,
@@ -117,39 +103,13 @@ def accept_extension(
         .first()
     )
     if escalation_id is None:
-        raise Refused("There is no such extension.")
-    with locked(escalation_id) as escalation:
-        require_open(escalation, expected_stage=expected_stage)
-        membership = require_member(escalation, by)
-        extension = Extension.objects.select_related("stage_record").get(pk=extension_id)
-        record = extension.stage_record
-        refuse_unless(
-            extension.status == ExtensionStatus.PROPOSED and record.stage == escalation.stage,
-            "That extension is no longer waiting for an answer.",
-        )
-        side = side_of(escalation, by)
-        refuse_unless(
-            by.pk != extension.proposed_by_id
-            and (
-                (side is not None and side != extension.proposed_side)
-                or membership.is_partnership_team
-            ),
-            "Only a holder on the other side, or the partnership team, can accept an "
-            "extension; nobody accepts their own.",
-        )
-        refuse_unless(
-            extension.new_due_at > timezone.now(),
-            f"That extension's new due date, {extension.new_due_date:%A %-d %B %Y}, has "
-            "passed: propose a later one.",
-        )
-        if timers.breach_pending(record):  # the due moment passed before its timer fired
-            refuse_unless(
-                not (escalation.policy.escalate_on_breach and record.stage < LAST_STAGE),
-                f"Stage {record.stage} passed its due moment at "
-                f"{timezone.localtime(record.due_at):%H:%M on %A %-d %B}, and the policy "
-                f"escalates a breached stage: it is moving to stage {record.stage + 1}, so it "
-                "can no longer be extended.",
-            )
+        raise Invalid("There is no such extension.", field="extension")
+    with situation(escalation_id) as s:
+        extension = Extension.objects.get(pk=extension_id)
+        rules.may_accept_extension(s, by, extension, expected_stage=expected_stage).check()
+        escalation, record = s.escalation, s.record
+        assert record is not None
+        if rules.breach_pending(record, s.now):  # the due moment passed before its timer fired
             timers.record_breach(escalation, record)  # as the timer would have
         escalation.stay_open()
         record.due_at = extension.new_due_at
@@ -182,30 +142,13 @@ def hand_over(
     agency (leave, sickness). The partnership lead can do it for a holder who is absent or
     leaving (ADR 5)."""
     holder = holder or by
-    with locked(escalation_id) as escalation:
-        require_open(escalation, expected_stage=expected_stage)
-        membership = require_member(escalation, by)
-        refuse_unless(
-            holder == by or membership.role == Role.PARTNERSHIP_LEAD,
-            "Only the holder, or the partnership lead, can hand a stage over.",
-        )
-        row = (
-            StageHolder.objects.filter(
-                stage_record__escalation=escalation,
-                stage_record__stage=escalation.stage,
-                user=holder,
-                until__isnull=True,
-            )
-            .select_related("stage_record")
-            .first()
-        )
-        refuse_unless(row is not None, f"{holder} does not hold stage {escalation.stage}.")
-        assert row is not None
+    with situation(escalation_id) as s:
+        rules.may_hand_over(s, by, holder, expected_stage=expected_stage).check()
+        escalation = s.escalation
+        row = next(h for h in s.current_holders() if h.user_id == holder.pk)
         _check_colleague(holder, to)
-        refuse_unless(
-            to.pk not in current_holder_ids(escalation, Side(row.side)),
-            f"{to} already holds this stage.",
-        )
+        if to.pk in {h.user_id for h in s.current_holders(Side(row.side))}:
+            raise Invalid(f"{to} already holds this stage.", field="to")
         now = timezone.now()
         new_row = save_with_reason(
             StageHolder(stage_record=row.stage_record, side=row.side, user=to, since=now),
@@ -229,13 +172,17 @@ def hand_over(
 
 def _check_colleague(holder: User, to: User) -> None:
     ours, theirs = membership_of(holder) or _left(holder), membership_of(to)
-    refuse_unless(
+    if not (
         theirs is not None
         and theirs.role == ours.role
         and theirs.agency_id == ours.agency_id
-        and theirs.partnership_id == ours.partnership_id,
-        "A stage can be handed only to an active colleague with the same role in the same agency.",
-    )
+        and theirs.partnership_id == ours.partnership_id
+    ):
+        raise Invalid(
+            "A stage can be handed only to an active colleague with the same role in the "
+            "same agency.",
+            field="to",
+        )
 
 
 def _left(user: User) -> Membership:
@@ -245,23 +192,39 @@ def _left(user: User) -> Membership:
 
 def record_on_case_file(*, escalation_id: int, by: User, stage: int, reference: str) -> Escalation:
     """Each side confirms it recorded the stage outcome on its own case file."""
-    with locked(escalation_id) as escalation:
-        require_member(escalation, by)
-        record = escalation.stage_records.get(stage=stage)
-        side = (
-            record.holders.filter(user=by)
-            .exclude(side=Side.PARTNERSHIP)
-            .values_list("side", flat=True)
-            .first()
+    with situation(escalation_id) as s:
+        rules.may_record_on_case_file(s, by, stage).check()
+        record, side = s.record_of(stage), rules.case_file_side(s, by, stage)
+        assert record is not None
+        assert side is not None
+        reference = required(
+            reference,
+            "the case file reference where you recorded it",
+            field="reference",
+            limit=CASE_FILE_REFERENCE_LIMIT,
         )
-        if side is None and stage == 1 and by.pk == escalation.raised_by_id:
-            side = Side.RAISING
-        refuse_unless(side is not None, f"Only a holder of stage {stage} can confirm this.")
-        refuse_unless(record.concluded_at is not None, "Confirm once the stage outcome is known.")
-        reference = (reference or "").strip()
-        refuse_unless(bool(reference), "Enter the case file reference where you recorded it.")
         setattr(record, f"{side}_recorded_by", by)
         setattr(record, f"{side}_recorded_at", timezone.now())
-        setattr(record, f"{side}_record_reference", reference[:100])
+        setattr(record, f"{side}_record_reference", reference)
         save_with_reason(record, by=by, reason=f"Recorded on the {side} agency's case file")
-    return escalation
+    return s.escalation
+
+
+def add_note(*, escalation_id: int, author: User, text: str) -> Note:
+    """Anyone who can see the escalation may add to it, open or closed; notes are never
+    edited. Those holding its current stage are told."""
+    with situation(escalation_id) as s:
+        rules.may_add_note(s, author).check()
+        text = required(text, "the note", field="text")
+        note = save_with_reason(
+            Note(escalation=s.escalation, author=author, text=text, created_at=s.now),
+            by=author,
+            reason="Note added",
+        )
+        notify(
+            escalation=s.escalation,
+            event=Event.NOTE,
+            recipients=[h.user for h in s.current_holders() if h.user_id != author.pk],
+            stage=s.escalation.stage,
+        )
+    return note

@@ -19,7 +19,6 @@ from escalations.models import (
     FamilyInformed,
     Membership,
     ReferenceSequence,
-    Role,
     Side,
     Subject,
     User,
@@ -27,9 +26,11 @@ from escalations.models import (
 from escalations.models import NotificationEvent as Event
 from escalations.notifications import notify
 
-from . import flows
-from .rules import Refused, membership_of, partnership_team, refuse_unless
-from .stages import begin_stage, holders, limited, required
+from . import flows, rules
+from .holders import membership_of, partnership_team
+from .inputs import AGE_BAND_LIMIT, LEVEL_OF_NEED_LIMIT, case_number, limited, required
+from .refusals import Invalid
+from .stages import begin_stage, holders
 from .states import status_for_stage
 from .timescales import Clock
 
@@ -68,65 +69,103 @@ def _next_reference(partnership_id: int, year: int) -> str:
 
 
 def _check_raiser(raised_by: User, raising_agency: Agency | None) -> tuple[Membership, Agency]:
+    rules.may_raise(raised_by).check()
     membership = membership_of(raised_by)
-    if membership is None or membership.role not in (Role.PRACTITIONER, Role.MANAGER):
-        raise Refused("Only a practitioner or manager of a partner agency can raise an escalation.")
+    assert membership is not None
+    assert membership.agency is not None
     own = membership.agency
-    assert own is not None
-    refuse_unless(
-        raising_agency is None or raising_agency.pk == own.pk,
-        f"You can raise escalations for {own} only.",
-    )
+    if raising_agency is not None and raising_agency.pk != own.pk:
+        raise Invalid(f"You can raise escalations for {own} only.", field="raising_agency")
     return membership, own
 
 
 def _check_receiver(membership: Membership, raising: Agency, receiving: Agency) -> None:
-    refuse_unless(
+    if not (
         receiving.partnership_id == membership.partnership_id
-        and receiving.is_active_on(timezone.localdate()),
-        "Choose an active agency of this partnership to receive the escalation.",
-    )
-    refuse_unless(
-        receiving.pk != raising.pk,
-        "A disagreement inside one agency follows that agency's own policy, not this one.",
-    )
-
-
-def _check_dispute(dispute: Dispute, children: Sequence[ChildDetails]) -> Dispute:
-    """Everything section 3 marks as required, in the fixed vocabularies, within length."""
-    for value, choices, what in (
-        (dispute.category, Category, "the category of the disagreement"),
-        (dispute.subject, Subject, "whether it is about children or a system issue"),
-        (dispute.case_status, CaseStatus, "the child's case status"),
-        (dispute.family_informed, FamilyInformed, "whether the family has been told"),
+        and receiving.is_active_on(timezone.localdate())
     ):
-        refuse_unless(value in choices.values, f"Choose {what}.")
-    if dispute.subject == Subject.CHILDREN:
-        refuse_unless(
-            bool(children) and all(child.raising_case_number.strip() for child in children),
-            "Enter your agency's case number for each child (never a name).",
+        raise Invalid(
+            "Choose an active agency of this partnership to receive the escalation.",
+            field="receiving_agency",
         )
-    for child in children:
-        refuse_unless(
-            len(child.raising_case_number) <= 50 and len(child.receiving_case_number) <= 50,
-            "A case number must be 50 characters or fewer.",
+    if receiving.pk == raising.pk:
+        raise Invalid(
+            "A disagreement inside one agency follows that agency's own policy, not this one.",
+            field="receiving_agency",
         )
-    refuse_unless(
-        dispute.family_informed == FamilyInformed.YES
-        or bool(dispute.family_not_informed_reason.strip()),
-        "Say why the family has not been told.",
+
+
+def _check_dispute(dispute: Dispute) -> Dispute:
+    """Everything section 3 marks as required, in the fixed vocabularies, within length."""
+    for value, choices, what, name in (
+        (dispute.category, Category, "the category of the disagreement", "category"),
+        (dispute.subject, Subject, "whether it is about children or a system issue", "subject"),
+        (dispute.case_status, CaseStatus, "the child's case status", "case_status"),
+        (
+            dispute.family_informed,
+            FamilyInformed,
+            "whether the family has been told",
+            "family_informed",
+        ),
+    ):
+        if value not in choices.values:
+            raise Invalid(f"Choose {what}.", field=name)
+    reason = limited(
+        dispute.family_not_informed_reason,
+        "why the family has not been told",
+        field="family_not_informed_reason",
     )
+    if dispute.family_informed != FamilyInformed.YES and not reason:
+        raise Invalid("Say why the family has not been told.", field="family_not_informed_reason")
     return replace(
         dispute,
-        decision_disputed=required(dispute.decision_disputed, "the decision you disagree with"),
-        reasons=required(dispute.reasons, "why you disagree"),
-        outcome_sought=required(dispute.outcome_sought, "the outcome you are seeking"),
-        impact_on_child=limited(dispute.impact_on_child, "what this means for the child"),
-        family_not_informed_reason=limited(
-            dispute.family_not_informed_reason, "why the family has not been told"
+        decision_disputed=required(
+            dispute.decision_disputed, "the decision you disagree with", field="decision_disputed"
         ),
-        level_of_need=limited(dispute.level_of_need, "the level of need")[:100],
+        reasons=required(dispute.reasons, "why you disagree", field="reasons"),
+        outcome_sought=required(
+            dispute.outcome_sought, "the outcome you are seeking", field="outcome_sought"
+        ),
+        impact_on_child=limited(
+            dispute.impact_on_child, "what this means for the child", field="impact_on_child"
+        ),
+        family_not_informed_reason=reason,
+        level_of_need=limited(
+            dispute.level_of_need,
+            "the level of need",
+            field="level_of_need",
+            limit=LEVEL_OF_NEED_LIMIT,
+        ),
     )
+
+
+def _check_children(subject: str, children: Sequence[ChildDetails]) -> list[ChildDetails]:
+    """Each child by case numbers and an age band, never a name: a case number without a
+    digit is refused, whichever door it came through."""
+    if subject == Subject.CHILDREN and not children:
+        raise Invalid(
+            "Enter your agency's case number for each child (never a name).",
+            field="child_reference",
+        )
+    checked = []
+    for child in children:
+        raising = case_number(
+            child.raising_case_number,
+            "your agency's case number for each child",
+            field="child_reference",
+            required_=True,
+        )
+        receiving = case_number(
+            child.receiving_case_number,
+            "the other agency's case number",
+            field="receiving_case_number",
+            required_=False,
+        )
+        age_band = limited(child.age_band, "the age band", field="age_band", limit=AGE_BAND_LIMIT)
+        checked.append(ChildDetails(raising, receiving, age_band))
+    if len({child.raising_case_number.casefold() for child in checked}) < len(checked):
+        raise Invalid("Each child needs a case number of their own.", field="more_children")
+    return checked
 
 
 def _check_urgency(
@@ -137,13 +176,17 @@ def _check_urgency(
     one may start at stage 2 or 3."""
     if immediate_risk:
         urgent = True
-        refuse_unless(
-            acted_at is not None and acted_at <= timezone.now(),
-            "A child at immediate risk needs action now under child protection procedures "
-            "(police on 999, or the children's social care front door): enter when you acted.",
-        )
-    refuse_unless(start_stage in (1, 2, 3), "An escalation starts at stage 1, 2 or 3.")
-    refuse_unless(start_stage == 1 or urgent, "Only an urgent escalation can start after stage 1.")
+        if acted_at is None or acted_at > timezone.now():
+            raise Invalid(
+                "A child at immediate risk needs action now under child protection procedures "
+                "(police on 999, or the children's social care front door): enter when you "
+                "acted.",
+                field="immediate_action_at",
+            )
+    if start_stage not in (1, 2, 3):
+        raise Invalid("An escalation starts at stage 1, 2 or 3.", field="start_stage")
+    if start_stage != 1 and not urgent:
+        raise Invalid("Only an urgent escalation can start after stage 1.", field="start_stage")
     return urgent
 
 
@@ -164,7 +207,8 @@ def raise_escalation(
     receiving agency are written with it."""
     membership, raising = _check_raiser(raised_by, raising_agency)
     _check_receiver(membership, raising, receiving_agency)
-    dispute = _check_dispute(dispute, children)
+    dispute = _check_dispute(dispute)
+    children = _check_children(dispute.subject, children)
     urgent = _check_urgency(
         urgent=urgent,
         immediate_risk=immediate_risk,
@@ -201,9 +245,9 @@ def raise_escalation(
             save_with_reason(
                 Child(
                     escalation=escalation,
-                    raising_case_number=child.raising_case_number.strip(),
-                    receiving_case_number=child.receiving_case_number.strip(),
-                    age_band=child.age_band[:50],
+                    raising_case_number=child.raising_case_number,
+                    receiving_case_number=child.receiving_case_number,
+                    age_band=child.age_band,
                 ),
                 by=raised_by,
                 reason="Raised",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import transaction
@@ -18,10 +18,10 @@ from escalations.models import (
     StageRecord,
     User,
 )
-from escalations.models.escalation import TEXT_LIMIT
 
+from .holders import current_holder_ids, holders_for_stage
 from .locks import lock_escalation
-from .rules import current_holder_ids, holders_for_stage, refuse_unless
+from .rules import Situation
 from .timescales import Clock, elapsed_hours
 
 
@@ -31,31 +31,19 @@ def locked(escalation_id: int) -> Iterator[Escalation]:
         yield lock_escalation(escalation_id)
 
 
+@contextmanager
+def situation(escalation_id: int) -> Iterator[Situation]:
+    """The escalation's row lock first, then what the rules read of it, in one transaction."""
+    with locked(escalation_id) as escalation:
+        yield Situation.read(escalation)
+
+
 def clock_of(escalation: Escalation) -> Clock:
     return Clock.of(partnership=escalation.partnership, policy=escalation.policy)
 
 
-def names(users: Sequence[User]) -> str:
-    return ", ".join(sorted(str(user) for user in users)) or "nobody yet"
-
-
 def holders(escalation: Escalation, side: Side | None = None) -> list[User]:
     return list(User.objects.filter(pk__in=current_holder_ids(escalation, side)))
-
-
-def required(value: str, what: str) -> str:
-    """Text a transition cannot do without, within the length every form allows."""
-    value = (value or "").strip()
-    refuse_unless(bool(value), f"Enter {what}.")
-    return limited(value, what)
-
-
-def limited(value: str, what: str) -> str:
-    value = (value or "").strip()
-    refuse_unless(
-        len(value) <= TEXT_LIMIT, f"{what.capitalize()} must be {TEXT_LIMIT:,} characters or fewer."
-    )
-    return value
 
 
 def begin_stage(

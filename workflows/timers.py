@@ -1,4 +1,6 @@
 """What the clock does (DESIGN.md section 4, "Timers"), called from the flow's timer handlers.
+Whether the system may escalate a breached stage is the rulebook's answer
+(``rules.may_escalate`` with ``by=None``), as for people.
 
 Each handler re-reads the escalation under its row lock and does nothing if its stage has ended,
 its moment has moved (an extension), or it has already acted: firing twice never doubles an
@@ -14,8 +16,9 @@ from escalations.models import Escalation, StageRecord, User
 from escalations.models import NotificationEvent as Event
 from escalations.notifications import notify
 
-from .rules import agency_holders, current_holder_ids, partnership_leads, partnership_team
-from .stages import clock_of, locked
+from . import rules
+from .holders import agency_holders, current_holder_ids, partnership_leads, partnership_team
+from .stages import clock_of, locked, situation
 from .states import LAST_STAGE
 from .transitions import escalate_locked
 
@@ -69,28 +72,20 @@ def remind(*, escalation_id: int, stage: int) -> bool:
 def breach(*, escalation_id: int, stage: int) -> bool:
     """At the due moment a breach is recorded on the stage and people are told
     (``record_breach``). Then, only if the policy says so, the system escalates."""
-    with locked(escalation_id) as escalation:
-        if not escalation.is_open or escalation.stage != stage:
+    with situation(escalation_id) as s:
+        escalation, record = s.escalation, s.record
+        if not escalation.is_open or escalation.stage != stage or record is None:
             return False
-        record = escalation.stage_records.get(stage=stage)
-        if not breach_pending(record):
+        if not rules.breach_pending(record, s.now):
             return False
         record_breach(escalation, record)
-        if escalation.policy.escalate_on_breach and stage < LAST_STAGE:
+        if rules.may_escalate(s, None):
             escalate_locked(
                 escalation,
                 by=None,
                 reason=f"Stage {stage} passed its due moment and the policy escalates on breach",
             )
     return True
-
-
-def breach_pending(record: StageRecord) -> bool:
-    """The stage's due moment has passed and no breach is recorded for it yet. Once per due
-    moment: an extension accepted after a breach gives the stage a new due moment, and if that
-    passes too it is breached again."""
-    latest = record.last_breached_at
-    return timezone.now() >= record.due_at and (latest is None or latest < record.due_at)
 
 
 def record_breach(escalation: Escalation, record: StageRecord) -> None:

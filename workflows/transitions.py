@@ -18,7 +18,6 @@ from escalations.models import (
     Decision,
     Escalation,
     Outcome,
-    Role,
     Side,
     StageHolder,
     User,
@@ -26,16 +25,11 @@ from escalations.models import (
 from escalations.models import NotificationEvent as Event
 from escalations.notifications import notify
 
-from . import flows
-from .rules import (
-    current_holder_ids,
-    partnership_team,
-    refuse_unless,
-    require_member,
-    require_open,
-    side_user_ids,
-)
-from .stages import begin_stage, clock_of, conclude_stage, holders, limited, locked, names, required
+from . import flows, rules
+from .holders import partnership_team
+from .inputs import limited, required
+from .refusals import Invalid
+from .stages import begin_stage, clock_of, conclude_stage, holders, situation
 from .states import LAST_STAGE
 
 
@@ -48,30 +42,20 @@ def acknowledge(
 ) -> Escalation:
     """A receiving-side holder acknowledges and names who holds it for the receiving agency;
     at stage 1 the named holder replaces the agency's stage-1 contacts."""
-    with locked(escalation_id) as escalation:
-        require_open(escalation, expected_stage=expected_stage)
-        require_member(escalation, by)
-        receiving = side_user_ids(escalation, Side.RECEIVING)
-        refuse_unless(
-            by.pk in receiving,
-            f"Only a holder at {escalation.receiving_agency} can acknowledge "
-            f"{escalation.reference}.",
-        )
-        refuse_unless(
-            escalation.acknowledged_at is None,
-            f"{escalation.reference} was already acknowledged by {escalation.acknowledged_by}.",
-        )
-        _acknowledge_locked(escalation, by=by, holder=holder or by)
-    return escalation
+    with situation(escalation_id) as s:
+        rules.may_acknowledge(s, by, expected_stage=expected_stage).check()
+        _acknowledge_locked(s.escalation, by=by, holder=holder or by)
+    return s.escalation
 
 
 def _acknowledge_locked(escalation: Escalation, *, by: User, holder: User) -> None:
     now = timezone.now()
     holder_agency = getattr(getattr(holder, "membership", None), "agency_id", None)
-    refuse_unless(
-        holder.is_active and holder_agency == escalation.receiving_agency_id,
-        f"The named holder must be an active member of {escalation.receiving_agency}.",
-    )
+    if not (holder.is_active and holder_agency == escalation.receiving_agency_id):
+        raise Invalid(
+            f"The named holder must be an active member of {escalation.receiving_agency}.",
+            field="holder",
+        )
     escalation.stay_open()
     escalation.acknowledged_at = now
     escalation.acknowledged_by = by
@@ -108,20 +92,17 @@ def respond(
 ) -> Escalation:
     """A receiving-side holder records the agency's decision now (changed, stands, partly)
     and why. Responding acknowledges it too if nobody had."""
-    with locked(escalation_id) as escalation:
-        require_open(escalation, expected_stage=expected_stage)
-        require_member(escalation, by)
-        refuse_unless(
-            by.pk in side_user_ids(escalation, Side.RECEIVING),
-            f"Only a holder at {escalation.receiving_agency} can respond to "
-            f"{escalation.reference}.",
-        )
-        refuse_unless(decision in Decision.values, "Choose the agency's decision now.")
-        response = required(response, "why the agency decided this")
+    with situation(escalation_id) as s:
+        rules.may_respond(s, by, expected_stage=expected_stage).check()
+        if decision not in Decision.values:
+            raise Invalid("Choose the agency's decision now.", field="decision")
+        response = required(response, "why the agency decided this", field="response")
+        escalation = s.escalation
         if escalation.acknowledged_at is None:
             _acknowledge_locked(escalation, by=by, holder=by)
         escalation.stay_open()
-        record = escalation.stage_records.get(stage=escalation.stage)
+        record = s.record
+        assert record is not None
         record.decision = decision
         record.decision_reason = response
         record.decided_at = timezone.now()
@@ -144,30 +125,11 @@ def escalate(
 ) -> Escalation:
     """Stage n to n+1 (n < 4): a holder of the current stage on either side, or the raiser;
     the system only on breach when the policy escalates on breach."""
-    with locked(escalation_id) as escalation:
-        require_open(escalation, expected_stage=expected_stage)
-        if by is None:
-            record = escalation.stage_records.get(stage=escalation.stage)
-            refuse_unless(
-                escalation.policy.escalate_on_breach and record.breached_at is not None,
-                "The system escalates only a breached stage, and only when the policy says so.",
-            )
-        else:
-            require_member(escalation, by)
-            refuse_unless(
-                by.pk in current_holder_ids(escalation) or by.pk == escalation.raised_by_id,
-                f"Only a holder of stage {escalation.stage} on either side, or the raiser, "
-                f"can escalate {escalation.reference}. It is held by "
-                f"{names(holders(escalation))}.",
-            )
-        refuse_unless(
-            escalation.stage < LAST_STAGE,
-            "Stage 4 is the last stage: the partnership lead records the outcome of the "
-            "stage 4 meeting.",
-        )
-        reason = required(reason, "why you are escalating")
-        escalate_locked(escalation, by=by, reason=reason)
-    return escalation
+    with situation(escalation_id) as s:
+        rules.may_escalate(s, by, expected_stage=expected_stage).check()
+        reason = required(reason, "why you are escalating", field="reason")
+        escalate_locked(s.escalation, by=by, reason=reason)
+    return s.escalation
 
 
 def escalate_locked(escalation: Escalation, *, by: User | None, reason: str) -> None:
@@ -206,34 +168,26 @@ def resolve(
 ) -> Escalation:
     """Settled: the raising side's acceptance settles it at any stage; at stage 4 the
     partnership lead records the meeting's outcome. Dissent is recorded only at stage 4."""
-    with locked(escalation_id) as escalation:
-        require_open(escalation, expected_stage=expected_stage)
-        membership = require_member(escalation, by)
-        at_last_stage_lead = (
-            escalation.stage == LAST_STAGE and membership.role == Role.PARTNERSHIP_LEAD
-        )
-        refuse_unless(
-            by.pk in side_user_ids(escalation, Side.RAISING) or at_last_stage_lead,
-            f"Only the raising side ({escalation.raising_agency}) can resolve "
-            f"{escalation.reference}; at stage 4 the partnership lead records the outcome.",
-        )
-        refuse_unless(
-            outcome in Outcome.values and outcome != Outcome.WITHDRAWN,
-            "Choose the outcome.",
-        )
-        refuse_unless(
-            outcome != Outcome.NOT_AGREED or escalation.stage == LAST_STAGE,
-            "Dissent is recorded only at stage 4: escalate if you still disagree.",
-        )
-        summary = required(summary, "a summary of the resolution")
-        agreed_actions = required(agreed_actions, "the agreed actions")
+    with situation(escalation_id) as s:
+        rules.may_resolve(s, by, expected_stage=expected_stage).check()
+        escalation = s.escalation
+        if outcome not in Outcome.values or outcome == Outcome.WITHDRAWN:
+            raise Invalid("Choose the outcome.", field="outcome")
+        if outcome == Outcome.NOT_AGREED and escalation.stage < LAST_STAGE:
+            raise Invalid(
+                "Dissent is recorded only at stage 4: escalate if you still disagree.",
+                field="outcome",
+            )
+        summary = required(summary, "a summary of the resolution", field="summary")
+        agreed_actions = required(agreed_actions, "the agreed actions", field="agreed_actions")
+        learning = limited(learning, "the learning points", field="learning")
         now = timezone.now()
         conclude_stage(escalation, Conclusion.RESOLVED, summary, now, by=by)
         escalation.mark_resolved()
         escalation.outcome = outcome
         escalation.resolution_summary = summary
         escalation.agreed_actions = agreed_actions
-        escalation.learning_points = limited(learning, "the learning points")
+        escalation.learning_points = learning
         _close(escalation, now, by=by, reason=f"Resolved: {escalation.get_outcome_display()}")
         _announce_close(escalation, Event.RESOLVED)
     return escalation
@@ -243,15 +197,10 @@ def withdraw(
     *, escalation_id: int, by: User, reason: str, expected_stage: int | None = None
 ) -> Escalation:
     """The raising side withdraws at any open stage."""
-    with locked(escalation_id) as escalation:
-        require_open(escalation, expected_stage=expected_stage)
-        require_member(escalation, by)
-        refuse_unless(
-            by.pk in side_user_ids(escalation, Side.RAISING),
-            f"Only the raising side ({escalation.raising_agency}) can withdraw "
-            f"{escalation.reference}.",
-        )
-        reason = required(reason, "why you are withdrawing it")
+    with situation(escalation_id) as s:
+        rules.may_withdraw(s, by, expected_stage=expected_stage).check()
+        reason = required(reason, "why you are withdrawing it", field="reason")
+        escalation = s.escalation
         now = timezone.now()
         conclude_stage(escalation, Conclusion.WITHDRAWN, reason, now, by=by)
         escalation.mark_withdrawn()

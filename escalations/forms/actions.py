@@ -1,6 +1,7 @@
 """The forms of the actions on an escalation's page. They check the shape of what was
-typed (required, not over-long, a real date, a choice from the list); who may act, and whether
-the escalation is still where the form found it, is the transition code's to decide.
+typed (required, not over-long, a real date, a choice from the list), wording the domain's own
+rules (``workflows.inputs``) as GOV.UK errors; who may act, and whether the escalation is still
+where the form found it, is the rulebook's to decide (``workflows.rules``).
 
 Every action form but the note and the case-file confirmation carries the stage it was shown
 for (``expected_stage``): the transition refuses a form for a stage that has since moved on.
@@ -8,7 +9,6 @@ for (``expected_stage``): the transition refuses a form for a stage that has sin
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from escalations.models import Decision, Outcome, User
+from workflows.inputs import CASE_FILE_REFERENCE_LIMIT, within_extension_limit
 
 from .fields import DateInputField, date_error, text_field
 
@@ -36,8 +37,6 @@ __all__ = [
 STALE_FORM = (
     "This form has expired. Go back to the escalation, read the latest position and try again."
 )
-CASE_FILE_REFERENCE_LIMIT = 100
-MAX_EXTENSION = dt.timedelta(days=366)
 
 
 def person_choice(label: str, error: str, **kwargs: Any) -> forms.ModelChoiceField[User]:
@@ -161,7 +160,7 @@ class ExtendForm(ActionForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         due, today = cleaned.get("due"), timezone.localdate()
-        if due is not None and not today < due <= today + MAX_EXTENSION:
+        if due is not None and not (today < due and within_extension_limit(due, today)):
             message = "Enter a new due date in the future, within the next year"
             self.add_error("due", date_error(message, code="range"))
         return cleaned

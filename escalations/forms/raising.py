@@ -30,6 +30,7 @@ from escalations.models import (
     Subject,
 )
 from escalations.models.escalation import TEXT_LIMIT
+from workflows.inputs import CASE_NUMBER_LIMIT, LEVEL_OF_NEED_LIMIT, is_case_number
 
 from .fields import DateInputField, date_error, date_input_data, text_field
 
@@ -50,8 +51,6 @@ __all__ = [
     "SubjectForm",
 ]
 
-CASE_NUMBER_LIMIT = 50
-LEVEL_OF_NEED_LIMIT = 100
 MAX_CHILDREN = 3
 ORDINALS = ("first", "second", "third")
 # used when the partnership has not set its own (the Department for Education's bands)
@@ -396,7 +395,7 @@ class ChildrenForm(RaiseForm):
                         f"the {ordinal} child blank",
                     )
                 continue
-            if not any(character.isdigit() for character in raising):
+            if not is_case_number(raising):
                 self.add_error(
                     name,
                     f"Enter your agency's case number for the {ordinal} child, not a name: "

@@ -21,7 +21,8 @@ from django.utils import timezone
 from escalations.models import Partnership, Role, User
 from escalations.models.published import KINDS, QUARTER, YEAR, PublishedReport
 from workflows.calendar import LONDON
-from workflows.rules import Refused, membership_of
+from workflows.refusals import Refused
+from workflows.rules import membership_of
 
 from .compute import compute_figures
 from .period import ONE_DAY, Period

@@ -35,7 +35,8 @@ from escalations.reports.period import Period
 from escalations.reports.render import CONTENT_TYPES, filename
 from escalations.reports.render import render as render_report
 from escalations.reports.suppression import PUBLIC, build_edition
-from workflows.rules import Refused, membership_of
+from workflows.refusals import Refused
+from workflows.rules import membership_of
 
 REPORT_ROLES = (Role.PARTNERSHIP_LEAD, Role.SCRUTINEER, Role.ANALYST)
 NOT_FOR_YOU = (

@@ -16,7 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 from escalations.models import Role, User
 from escalations.people import person_deactivate, person_invite, person_send_invitation
 from escalations.tokens import describe_lifetime, invitation_token_generator
-from workflows.rules import Refused
+from workflows.refusals import Refused
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from escalations.models import (
 from tests.factories import raise_one
 from workflows import flows, timers
 from workflows.calendar import LONDON
-from workflows.rules import Refused
+from workflows.refusals import Refused
 from workflows.sweep import sweep
 
 pytestmark = pytest.mark.django_db

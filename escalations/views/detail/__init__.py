@@ -9,13 +9,12 @@ in the error summary with nothing written.
 
 from django.urls import path
 
-from .available import available_actions
 from .holding import accept_extension, add_note, case_file, extend, hand_over
 from .page import escalation_detail
 from .record import record_pdf
 from .stage_actions import acknowledge, escalate, resolve, respond, withdraw
 
-__all__ = ["available_actions", "urlpatterns"]
+__all__ = ["urlpatterns"]
 
 urlpatterns = [
     path("", escalation_detail, name="detail"),

@@ -24,15 +24,14 @@ from escalations.models import (
     Role,
     Side,
     StageHolder,
-    StageRecord,
     User,
 )
 from escalations.timeline import due_moment, person
 from escalations.words import moment_in_words
+from workflows import rules
 from workflows.rules import membership_of
 
 from .acting import FormPage, form_action, form_data, initial
-from .available import case_file_side
 from .queries import current_user, escalation_for_page
 
 
@@ -166,16 +165,13 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
 def case_file(request: HttpRequest, reference: str, stage: int) -> HttpResponse:
     escalation = escalation_for_page(request, reference, log=False)
     user = current_user(request)
-    record = (
-        StageRecord.objects.filter(escalation=escalation, stage=stage)
-        .prefetch_related("holders")
-        .first()
-    )
+    s = rules.Situation.read(escalation)
+    record = s.record_of(stage)
     if record is None:
         raise Http404("No such stage")
 
     def context() -> dict[str, Any]:
-        side = case_file_side(record, escalation, user)
+        side = rules.case_file_side(s, user, stage)
         agency = {
             Side.RAISING: escalation.raising_agency,
             Side.RECEIVING: escalation.receiving_agency,

@@ -12,15 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from escalations.models import Escalation, Extension, ExtensionStatus, Side, StageRecord, User
+from escalations.models import Escalation, Extension, Side, StageRecord, User
 from escalations.timeline import DueMoment, build_timeline, due_moment, person
 from escalations.words import moment_in_words
+from workflows import rules
 from workflows.states import LAST_STAGE, Status
 
-from .available import available_actions, case_file_side
 from .queries import current_user, escalation_for_page, stage_records
 
-# the actions of the page, in the order it lists them, with their link text
+# the actions of the page, in the order it lists them, with their link text; which of them
+# this person may take now is the rulebook's answer (``workflows.rules.available``)
 ACTIONS: dict[str, str] = {
     "acknowledge": "Acknowledge",
     "respond": "Respond",
@@ -144,18 +145,17 @@ def side_holders(escalation: Escalation, record: StageRecord | None) -> list[Sid
     return [group for group in groups.values() if group.people or group.side != Side.PARTNERSHIP]
 
 
-def case_file_tasks(
-    escalation: Escalation, records: list[StageRecord], user: User, actions: list[str]
-) -> list[CaseFileTask]:
+def case_file_tasks(s: rules.Situation, user: User, actions: list[str]) -> list[CaseFileTask]:
+    escalation = s.escalation
     tasks = []
     agencies = {
         Side.RAISING: escalation.raising_agency,
         Side.RECEIVING: escalation.receiving_agency,
     }
-    for record in records:
+    for record in s.records:
         if record.concluded_at is None:
             continue
-        mine = case_file_side(record, escalation, user)
+        mine = rules.case_file_side(s, user, record.stage)
         for side in (Side.RAISING, Side.RECEIVING):
             tasks.append(
                 CaseFileTask(
@@ -169,14 +169,6 @@ def case_file_tasks(
                 )
             )
     return tasks
-
-
-def _prefetched_pending(escalation: Escalation, current: StageRecord | None) -> Extension | None:
-    """As ``pending_extension``, from the prefetched extensions of the current stage."""
-    if not escalation.is_open or current is None:
-        return None
-    proposed = [x for x in current.extensions.all() if x.status == ExtensionStatus.PROPOSED]
-    return proposed[0] if proposed else None
 
 
 def _acknowledgement_due(escalation: Escalation) -> DueMoment | None:
@@ -213,10 +205,9 @@ def _action_links(
 
 
 def _page_context(escalation: Escalation, user: User) -> dict[str, Any]:
-    records = list(stage_records(escalation))
-    current = next((r for r in records if r.stage == escalation.stage), None)
-    pending = _prefetched_pending(escalation, current)
-    actions = available_actions(escalation, user, records=records, pending=pending)
+    s = rules.Situation.read(escalation, records=stage_records(escalation))
+    records, current, pending = s.records, s.record, s.pending
+    actions = rules.available(s, user)
     return {
         "escalation": escalation,
         "children": children_in_words(escalation),
@@ -229,7 +220,7 @@ def _page_context(escalation: Escalation, user: User) -> dict[str, Any]:
         "pending_extension": pending,
         "actions": actions,
         "action_links": _action_links(escalation, actions, pending),
-        "case_file_tasks": case_file_tasks(escalation, records, user, actions),
+        "case_file_tasks": case_file_tasks(s, user, actions),
         "timeline": build_timeline(escalation),
         "raised_by": person(escalation.raised_by),
         "raised_at": moment_in_words(escalation.raised_at),

@@ -1,5 +1,5 @@
 """What the escalation's pages read: the escalation itself (a 404 to anyone who may not see
-it), its stage records with what they show, and the extension waiting for an answer."""
+it) and its stage records with what they show."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django.http import HttpRequest
 from escalations.models import (
     Escalation,
     Extension,
-    ExtensionStatus,
     StageHolder,
     StageRecord,
     User,
@@ -48,19 +47,6 @@ def stage_records(escalation: Escalation) -> QuerySet[StageRecord]:
             ),
         )
         .order_by("stage")
-    )
-
-
-def pending_extension(escalation: Escalation) -> Extension | None:
-    """The extension of the current stage waiting for an answer, if any."""
-    return (
-        Extension.objects.filter(
-            stage_record__escalation=escalation,
-            stage_record__stage=escalation.stage,
-            status=ExtensionStatus.PROPOSED,
-        )
-        .select_related("proposed_by", "stage_record")
-        .first()
     )
 
 

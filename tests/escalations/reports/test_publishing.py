@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from escalations.models import PublishedReport
 from escalations.reports.publishing import canonical_json, quarters, report_publish, verify
 from tests.factories import make_world, raise_one
-from workflows.rules import Refused
+from workflows.refusals import Refused
 
 pytestmark = pytest.mark.django_db
 

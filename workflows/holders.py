@@ -1,0 +1,101 @@
+"""Who holds what (DESIGN.md section 4, "Holders"): the people a stage starts with, an
+agency's contacts for a stage, the partnership team, and each side of an escalation. These
+are reads; who may *do* what with them is ``workflows.rules``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from escalations.models import (
+    Agency,
+    Escalation,
+    Membership,
+    Role,
+    Side,
+    StageContact,
+    StageHolder,
+    User,
+)
+from escalations.models.choices import ROLE_FOR_STAGE
+
+from .states import LAST_STAGE
+
+
+def membership_of(user: User | None) -> Membership | None:
+    """An active person's membership; None for the system, a leaver or a stranger."""
+    if user is None or not user.is_active:
+        return None
+    try:
+        return user.membership
+    except Membership.DoesNotExist:
+        return None
+
+
+def current_holder_ids(escalation: Escalation, side: Side | None = None) -> set[int]:
+    holders = StageHolder.objects.filter(
+        stage_record__escalation=escalation,
+        stage_record__stage=escalation.stage,
+        until__isnull=True,
+    )
+    if side is not None:
+        holders = holders.filter(side=side)
+    return set(holders.values_list("user_id", flat=True))
+
+
+def agency_holders(agency: Agency, stage: int) -> list[User]:
+    """The agency's contacts for a stage; where it names none, every active member with the
+    role that matches the stage."""
+    contacts = [
+        contact.user
+        for contact in StageContact.objects.filter(
+            agency=agency, stage=stage, user__is_active=True
+        ).select_related("user")
+    ]
+    if contacts:
+        return contacts
+    return list(
+        User.objects.filter(
+            is_active=True, membership__agency=agency, membership__role=ROLE_FOR_STAGE[stage]
+        )
+    )
+
+
+def partnership_leads(escalation: Escalation) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            membership__partnership_id=escalation.partnership_id,
+            membership__role=Role.PARTNERSHIP_LEAD,
+        )
+    )
+
+
+def partnership_team(escalation: Escalation) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            membership__partnership_id=escalation.partnership_id,
+            membership__role__in=[Role.PARTNERSHIP_LEAD, Role.SCRUTINEER],
+        )
+    )
+
+
+def holders_for_stage(escalation: Escalation, stage: int) -> list[tuple[Side, User]]:
+    """Holders are fixed when a stage starts: at stage 1 the raiser and the receiving
+    agency's named holder (its stage-1 contact until acknowledged); then each agency's
+    contact for the stage; at stage 4 also the partnership lead."""
+    if stage == 1:
+        raising: Iterable[User] = [escalation.raised_by]
+        named = escalation.receiving_holder
+        receiving: Iterable[User] = (
+            [named] if named is not None else agency_holders(escalation.receiving_agency, 1)
+        )
+    else:
+        raising = agency_holders(escalation.raising_agency, stage)
+        receiving = agency_holders(escalation.receiving_agency, stage)
+    holders = [(Side.RAISING, user) for user in raising]
+    holders += [(Side.RECEIVING, user) for user in receiving]
+    if stage == LAST_STAGE:
+        holders += [(Side.PARTNERSHIP, user) for user in partnership_leads(escalation)]
+    return holders
