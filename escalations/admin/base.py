@@ -135,7 +135,8 @@ class AuditedAdmin(ScopedMixin, NoDeleteMixin, SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        """Inline rows (an agency's stage contacts) record who and why as well."""
+        """Inline rows record who and why as well. (An agency's stage contacts are shown
+        only: they change at People, through ``person_set_stage_contacts``.)"""
         for instance in formset.save(commit=False):
             instance._history_user = request.user
             instance._change_reason = CHANGED if instance.pk else ADDED

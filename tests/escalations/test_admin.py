@@ -125,7 +125,7 @@ def test_a_partnership_lead_can_add_a_closure_day_and_its_history_says_who_and_w
     )
 
 
-def test_a_partnership_lead_can_add_an_agency_with_its_stage_contact(world):
+def test_a_partnership_lead_adds_an_agency_here_and_names_its_stage_contacts_at_people(world):
     client = lead_client(world)
     dsl = world.outsider
 
@@ -148,16 +148,14 @@ def test_a_partnership_lead_can_add_an_agency_with_its_stage_contact(world):
 
     assert response.status_code == 302
     agency = Agency.objects.get(name="Northshire Primary School")
-    contact = StageContact.objects.get(agency=agency)
-    assert (contact.stage, contact.user) == (1, dsl)
-    for record in (last_history(agency), last_history(contact)):
-        assert (record.history_user, record.history_change_reason) == (
-            world.lead,
-            "Added in the admin",
-        )
+    assert not StageContact.objects.filter(agency=agency).exists()  # named at People only
+    added = last_history(agency)
+    assert (added.history_user, added.history_change_reason) == (world.lead, "Added in the admin")
     history_page = client.get(url(Agency, "history", agency.pk)).content.decode()
     assert "Added in the admin" in history_page
     assert str(world.lead) in history_page
+    page = client.get(url(Agency, "change", agency.pk)).content.decode()
+    assert f"/people/agencies/{agency.pk}/contacts/" in page
 
 
 def test_changing_an_agency_records_who_what_and_why(world):
@@ -270,39 +268,30 @@ def test_nobody_can_delete_a_person_through_the_admin(world, as_superuser):
 
 def test_a_partnership_lead_deactivates_a_person_and_history_says_who_and_why(world):
     client = lead_client(world)
-    person = world.police.practitioner
+    person = world.police.colleague  # holds no stage
 
     response = client.post(
-        url(User, "change", person.pk),
-        {
-            "username": person.username,
-            "first_name": person.first_name,
-            "last_name": person.last_name,
-            "email": person.email,
-            "is_staff": "",
-            "is_active": "",
-            "last_login_0": "",
-            "last_login_1": "",
-            "date_joined_0": "2026-01-05",
-            "date_joined_1": "09:00:00",
-        },
+        url(User, ""), {"action": "deactivate", "_selected_action": [person.pk]}, follow=True
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert f"{person} is deactivated." in response.content.decode()
     assert not User.objects.get(pk=person.pk).is_active
     changed = last_history(person)
     assert (changed.history_user, changed.history_change_reason) == (
         world.lead,
-        "Changed in the admin",
+        "Deactivated: left",
     )
     assert "is_active" in changed.diff_against(changed.prev_record).changed_fields
 
 
-def test_a_partnership_lead_adds_a_person_and_history_says_who_and_why(world):
-    client = lead_client(world)
+@pytest.mark.parametrize("as_superuser", [False, True], ids=["lead", "superuser"])
+def test_nobody_adds_a_person_through_the_admin_people_are_invited_at_people(world, as_superuser):
+    client = superuser_client() if as_superuser else lead_client(world)
     password = "a-long-Pass-phrase-42"
 
-    response = client.post(
+    asked = client.get(url(User, "add"))
+    posted = client.post(
         url(User, "add"),
         {
             "username": "new.dsl",
@@ -311,28 +300,35 @@ def test_a_partnership_lead_adds_a_person_and_history_says_who_and_why(world):
             "password2": password,
         },
     )
+    listed = client.get(url(User, "")).content.decode()
 
-    assert response.status_code == 302
-    added = last_history(User.objects.get(username="new.dsl"))
-    assert (added.history_user, added.history_change_reason) == (world.lead, "Added in the admin")
+    assert (asked.status_code, posted.status_code) == (403, 403)
+    assert not User.objects.filter(username="new.dsl").exists()
+    assert url(User, "add") not in listed
 
 
-def test_setting_a_password_in_the_admin_says_who_and_why(world):
-    client = lead_client(world)
+@pytest.mark.parametrize("as_superuser", [False, True], ids=["lead", "superuser"])
+def test_nobody_sets_another_persons_password_in_the_admin(world, as_superuser):
+    client = superuser_client() if as_superuser else lead_client(world)
     person = world.police.practitioner
     password = "a-long-Pass-phrase-42"
 
-    response = client.post(
+    page = client.get(url(User, "change", person.pk))
+    asked = client.get(url(User, "password", person.pk))
+    posted = client.post(
         url(User, "password", person.pk),
         {"usable_password": "true", "password1": password, "password2": password},
     )
 
-    assert response.status_code == 302
-    changed = last_history(person)
-    assert (changed.history_user, changed.history_change_reason) == (
-        world.lead,
-        "Password set in the admin",
-    )
+    assert page.status_code == 200
+    shown = page.content.decode()
+    assert url(User, "password", person.pk) not in shown
+    assert "../password/" not in shown
+    assert "I have forgotten my password" in shown  # what the person does instead
+    assert (asked.status_code, posted.status_code) == (403, 403)
+    person.refresh_from_db()
+    assert person.check_password("x")
+    assert not person.check_password(password)
 
 
 def test_a_partnership_lead_cannot_make_anyone_a_superuser(world):
