@@ -94,7 +94,25 @@ class Escalation(FSMModelMixin, EscalationStateMachine, models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "reference"], name="escalation_reference_unique"
-            )
+            ),
+            # status stage_N stands at stage N; a closed escalation keeps the stage it
+            # closed at (1 to 4). Also refuses a status outside the state graph.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status=Status.STAGE_1, stage=1)
+                    | models.Q(status=Status.STAGE_2, stage=2)
+                    | models.Q(status=Status.STAGE_3, stage=3)
+                    | models.Q(status=Status.STAGE_4, stage=4)
+                    | models.Q(
+                        status__in=[Status.RESOLVED, Status.WITHDRAWN], stage__gte=1, stage__lte=4
+                    )
+                ),
+                name="escalation_status_matches_stage",
+                violation_error_message=(
+                    "An escalation's status and stage disagree: at stage N its status is "
+                    "stage N, and a resolved or withdrawn escalation keeps a stage from 1 to 4."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["partnership", "status", "stage_due_at"]),
