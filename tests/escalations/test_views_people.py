@@ -321,7 +321,7 @@ def test_deactivation_is_refused_while_the_person_holds_a_stage(client, world, c
     assert current_holdings(person).count() == 1
 
 
-def test_deactivation_hands_the_stages_over_first(client, world, clock):
+def test_deactivation_hands_the_stages_over_first(client, clock, world):
     escalation = raise_one(world)
     person = world.csc.practitioner
     row = current_holdings(person).get()
