@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 # extra Debian packages for scripts/system-deps.sh (e.g. `chromium` for browser tests)
 SYSTEM_PACKAGES_EXTRA ?=
 
-.PHONY: help install system-deps run test lint format typecheck migrations-check check-deploy bench clean
+.PHONY: help install system-deps run test lint lint-imports format typecheck migrations-check check-deploy bench clean
 
 help: ## list the targets
 	@echo "Usage: make TARGET"
@@ -43,6 +43,9 @@ lint: install ## ruff check, ruff format --check, djlint --check
 		echo "$(VENV)/bin/djlint --check --profile=django templates"; \
 		$(VENV)/bin/djlint --check --profile=django templates; \
 	fi
+
+lint-imports: install ## import-linter: the layers and forbidden imports in pyproject.toml
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install ## apply ruff fixes and formatting, djlint reformat
 	$(VENV)/bin/ruff check --fix .

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test run, independent of make. Meant to run under scripts/with-postgres.sh,
 # which sets DATABASE_URL:   scripts/with-postgres.sh scripts/test-suite.sh
-#   (a) quick checks: missing migrations, Django's deployment checks
+#   (a) quick checks: missing migrations, Django's deployment checks, the import layers
 #   (b) the whole pytest suite on PostgreSQL (PYTEST_WORKERS workers, default 2)
 #   (c) the lifecycle, timer and calendar tests (tests/workflows) again on SQLite
 set -euo pipefail
@@ -35,6 +35,9 @@ DJANGO_SETTINGS_MODULE=config.settings.production \
     DJANGO_SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')" \
     DJANGO_ALLOWED_HOSTS=resolve.example.org \
     "$PY" manage.py check --deploy --fail-level WARNING
+
+step "lint-imports (the import contracts in pyproject.toml)"
+.venv/bin/lint-imports --no-cache
 
 step "pytest on PostgreSQL (${DATABASE_URL%%@*}@..., ${PYTEST_WORKERS:-2} workers)"
 run_pytest -n "${PYTEST_WORKERS:-2}" -p no:cacheprovider
