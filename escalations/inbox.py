@@ -29,16 +29,16 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from workflows.rules import MANAGER_ROLES, membership_of
+from workflows import rules
+from workflows.holders import membership_of
+from workflows.rules import MANAGER_ROLES
 from workflows.states import OPEN_STATES
 
-from .models import Escalation, Membership, Partnership, Role, StageHolder, StageRecord
+from .models import Escalation, Membership, Partnership, StageHolder, StageRecord
 from .models import User as UserModel
 from .selectors import escalation_visible_to
 from .words import Tag, moment_in_words, time_left
 
-PARTNERSHIP_TEAM = (Role.PARTNERSHIP_LEAD, Role.SCRUTINEER)
-DASHBOARD_ROLES = (*PARTNERSHIP_TEAM, Role.ANALYST)
 STAGES = (1, 2, 3, 4)
 
 
@@ -207,7 +207,7 @@ def inbox_for(user: UserModel) -> Inbox:
     )
     raised = _rows(_ordered(raised_by(user), clock.now), clock=clock, membership=membership)
     live = None
-    if membership.role in PARTNERSHIP_TEAM:
+    if rules.may_oversee(user):
         live = _rows(_ordered(everything_live(user), clock.now), clock=clock, membership=membership)
     return Inbox(waiting=waiting, raised=raised, live=live)
 

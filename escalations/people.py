@@ -24,8 +24,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from workflows import rules
+from workflows.holders import membership_of
 from workflows.refusals import Refused
-from workflows.rules import membership_of
 from workflows.stages import locked
 from workflows.states import OPEN_STATES
 
@@ -56,11 +57,9 @@ __all__ = [
 
 def require_lead(by: User | None, partnership: Partnership | None = None) -> Membership:
     """Only an active partnership lead manages people, and only in their own partnership."""
+    rules.may_manage_people(by, partnership).check()
     membership = membership_of(by)
-    if membership is None or membership.role != Role.PARTNERSHIP_LEAD:
-        raise Refused("Only the partnership business manager can manage people.")
-    if partnership is not None and membership.partnership_id != partnership.pk:
-        raise Refused("You can manage only the people of your own partnership.")
+    assert membership is not None
     return membership
 
 

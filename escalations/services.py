@@ -13,9 +13,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from workflows import holding, raising, transitions
+from workflows.holders import membership_of
 from workflows.raising import ChildDetails, Dispute
 from workflows.refusals import Conflict, Forbidden, Invalid, Refused
-from workflows.rules import membership_of
 
 from .models import (
     Agency,

@@ -19,12 +19,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from escalations.models import Agency, Membership, Partnership, Role, User
+from escalations.models import Agency, Membership, Partnership, User
+from workflows import rules
 
 ADDED = "Added in the admin"
 CHANGED = "Changed in the admin"
 HISTORY_PAGE = "_resolve_history_page"
-CASE_ROLES = (Role.PARTNERSHIP_LEAD, Role.SCRUTINEER)
 ONLY_USED = admin.RelatedOnlyFieldListFilter  # choices from the user's own rows only
 
 # Nothing is deleted in bulk either: the action is gone for every admin on the site.
@@ -85,8 +85,7 @@ class ScopedMixin:
         allowed: bool = super().has_view_permission(request, obj)  # type: ignore[misc]
         if not allowed or not self.case_content or request.user.is_superuser:
             return allowed
-        membership = _membership(request)
-        return membership is not None and membership.role in CASE_ROLES
+        return bool(rules.may_oversee(request.user))  # type: ignore[arg-type]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if not request.user.is_superuser:

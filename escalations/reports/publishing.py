@@ -18,11 +18,11 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from escalations.models import Partnership, Role, User
+from escalations.models import Partnership, User
 from escalations.models.published import KINDS, QUARTER, YEAR, PublishedReport
+from workflows import rules
 from workflows.calendar import LONDON
 from workflows.refusals import Refused
-from workflows.rules import membership_of
 
 from .compute import compute_figures
 from .period import ONE_DAY, Period
@@ -109,13 +109,7 @@ def report_publish(
     partnership lead publishes, and only a period that has ended: a published report never
     changes, so it must not be provisional. ``learning_themes`` are the lead's free text, the
     only free text the public edition carries."""
-    membership = membership_of(by)
-    if (
-        membership is None
-        or membership.role != Role.PARTNERSHIP_LEAD
-        or membership.partnership_id != partnership.pk
-    ):
-        raise Refused("Only the partnership business manager can publish the report.")
+    rules.may_publish(by, partnership).check()
     if edition not in EDITIONS:
         raise Refused(f"There is no {edition!r} edition: choose internal or public.")
     if kind not in dict(KINDS):

@@ -13,16 +13,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from escalations.inbox import (
-    DASHBOARD_ROLES,
-    PARTNERSHIP_TEAM,
     Clock,
     figures_for,
     filtered_live,
     rows,
     stage_four_queue,
 )
-from escalations.models import Agency, Category, Partnership, Role, Sector, User
-from workflows.rules import membership_of
+from escalations.models import Agency, Category, Partnership, Sector, User
+from workflows import rules
+from workflows.holders import membership_of
 
 PAGE_SIZE = 50
 
@@ -71,19 +70,18 @@ class DashboardFilters(forms.Form):
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
+    may = rules.may_read_figures(user)
+    if not may:
+        raise PermissionDenied(may.reason)
     membership = membership_of(user)
-    if membership is None or membership.role not in DASHBOARD_ROLES:
-        raise PermissionDenied(
-            "The partnership dashboard is for the partnership business manager, the "
-            "independent scrutineer and analysts."
-        )
+    assert membership is not None
     partnership = membership.partnership
     clock = Clock.of(partnership)
     context: dict[str, Any] = {
         "figures": figures_for(partnership, now=clock.now),
-        "figures_only": membership.role == Role.ANALYST,
+        "figures_only": not rules.may_read_cases(user),
     }
-    if membership.role in PARTNERSHIP_TEAM:
+    if rules.may_oversee(user):
         form = DashboardFilters(request.GET or None, partnership=partnership)
         filters = form.filters() if form.is_bound else {}
         page = Paginator(filtered_live(user, filters, now=clock.now), PAGE_SIZE).get_page(

@@ -7,16 +7,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from escalations.inbox import inbox_for
-from escalations.models import Membership, Role, User
-from escalations.models.choices import AGENCY_ROLES
-from workflows.rules import membership_of
+from escalations.models import User
+from workflows import rules
+from workflows.holders import membership_of
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    membership = membership_of(user)
-    if membership is not None and membership.role == Role.ANALYST:
+    if not rules.may_read_cases(user) and rules.may_read_figures(user):
         return redirect("escalations:dashboard")
     found = inbox_for(user)
     sections = [
@@ -28,8 +27,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "hint": "Stages you hold, and acknowledgements your agency owes.",
         }
     ]
-    raises = membership is not None and membership.role in AGENCY_ROLES
-    if raises or found.raised:
+    if rules.may_raise(user) or found.raised:
         sections.append(
             {
                 "id": "raised",
@@ -52,9 +50,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "escalations/inbox.html",
-        {"sections": sections, "membership": membership, "team": membership_is_team(membership)},
+        {
+            "sections": sections,
+            "membership": membership_of(user),
+            "team": bool(rules.may_oversee(user)),
+        },
     )
-
-
-def membership_is_team(membership: Membership | None) -> bool:
-    return membership is not None and membership.agency_id is None

@@ -13,7 +13,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from escalations.forms.people import DeactivateForm, InviteForm, PersonForm, StageContactsForm
-from escalations.models import Agency, Membership, Role, StageContact, User
+from escalations.models import Agency, Membership, StageContact, User
 from escalations.people import (
     CONTACT_STAGES,
     Refused,
@@ -26,15 +26,17 @@ from escalations.people import (
     person_set_stage_contacts,
     person_update,
 )
-from workflows.rules import membership_of
+from workflows import rules
+from workflows.holders import membership_of
 
 
 def _lead(request: HttpRequest) -> tuple[User, Membership]:
     user = request.user
     assert isinstance(user, User)
+    may = rules.may_manage_people(user)
     membership = membership_of(user)
-    if membership is None or membership.role != Role.PARTNERSHIP_LEAD:
-        raise PermissionDenied("Only the partnership business manager can manage people.")
+    if not may or membership is None:
+        raise PermissionDenied(may.reason)
     return user, membership
 
 

@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from escalations.models import Membership, Partnership, PublishedReport, Role
+from escalations.models import Membership, Partnership, PublishedReport
 from escalations.reports import publishing
 from escalations.reports.compute import compute_figures
 from escalations.reports.options import (
@@ -35,20 +35,16 @@ from escalations.reports.period import Period
 from escalations.reports.render import CONTENT_TYPES, filename
 from escalations.reports.render import render as render_report
 from escalations.reports.suppression import PUBLIC, build_edition
+from workflows import rules
+from workflows.holders import membership_of
 from workflows.refusals import Refused
-from workflows.rules import membership_of
-
-REPORT_ROLES = (Role.PARTNERSHIP_LEAD, Role.SCRUTINEER, Role.ANALYST)
-NOT_FOR_YOU = (
-    "The annual report is for the partnership team and analysts. Ask your partnership "
-    "business manager for the published report."
-)
 
 
 def _membership(request: HttpRequest) -> Membership:
-    membership = getattr(request.user, "membership", None)
-    if membership is None or membership.role not in REPORT_ROLES or not request.user.is_active:
-        raise PermissionDenied(NOT_FOR_YOU)
+    may = rules.may_read_figures(request.user)  # type: ignore[arg-type]
+    membership = membership_of(request.user)  # type: ignore[arg-type]
+    if not may or membership is None:
+        raise PermissionDenied(may.reason)
     return membership
 
 
@@ -124,7 +120,7 @@ def _publishing_context(membership: Membership, year: int) -> dict[str, object]:
         .defer("pdf", "figures")
         .order_by("-period_end", "kind", "edition", "-pk")
     )
-    can_publish = membership.role == Role.PARTNERSHIP_LEAD
+    can_publish = bool(rules.may_publish(membership.user))
     return {
         "published": published,
         "can_publish": can_publish,
@@ -136,8 +132,9 @@ def _publishing_context(membership: Membership, year: int) -> dict[str, object]:
 @require_POST
 def publish(request: HttpRequest, year: int) -> HttpResponse:
     membership = _membership(request)
-    if membership.role != Role.PARTNERSHIP_LEAD:
-        raise PermissionDenied("Only the partnership business manager can publish the report.")
+    may = rules.may_publish(membership.user)
+    if not may:
+        raise PermissionDenied(may.reason)
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
         raise Http404("No such reporting year.")
     back = reverse("reports:annual", args=[year]) + "#publishing"
@@ -180,8 +177,9 @@ def published_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             raise Http404("No such published report.")
         if membership.partnership_id != report.partnership_id:
             raise Http404("No such published report.")
-        if membership.role not in REPORT_ROLES:
-            raise PermissionDenied(NOT_FOR_YOU)
+        may = rules.may_read_figures(membership.user)
+        if not may:
+            raise PermissionDenied(may.reason)
     stem = published_filename(report)
     if fmt == "pdf":
         body, content_type = bytes(report.pdf), CONTENT_TYPES["pdf"]

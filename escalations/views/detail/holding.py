@@ -21,15 +21,12 @@ from escalations.models import (
     Escalation,
     Extension,
     Membership,
-    Role,
     Side,
-    StageHolder,
     User,
 )
 from escalations.timeline import due_moment, person
 from escalations.words import moment_in_words
 from workflows import rules
-from workflows.rules import membership_of
 
 from .acting import FormPage, form_action, form_data, initial
 from .queries import current_user, escalation_for_page
@@ -89,23 +86,19 @@ def accept_extension(request: HttpRequest, reference: str, pk: int) -> HttpRespo
 def _hand_over_people(
     escalation: Escalation, user: User
 ) -> tuple[QuerySet[User] | None, QuerySet[User]]:
-    """Whose holding this person may hand over (None: only their own) and the colleagues
-    it may go to: active people with the same role in the same agency as a holder."""
-    current = StageHolder.objects.filter(
-        stage_record__escalation=escalation,
-        stage_record__stage=escalation.stage,
-        until__isnull=True,
-    )
-    membership = membership_of(user)
+    """Whose holding this person may hand over, as the rulebook answers (None: only their
+    own; the lead may hand over anyone's), and the colleagues it may go to: active people with
+    the same role in the same agency as such a holder, who do not hold the stage already."""
+    s = rules.Situation.read(escalation)
+    holding = [h.user for h in s.current_holders()]
+    mine = [holder for holder in holding if rules.may_hand_over(s, user, holder)]
     holders: QuerySet[User] | None = None
-    holder_ids: Any = [user.pk]
-    if membership is not None and membership.role == Role.PARTNERSHIP_LEAD:
-        holders = User.objects.filter(pk__in=current.values("user_id")).order_by(
+    if mine != [user]:
+        holders = User.objects.filter(pk__in=[u.pk for u in mine]).order_by(
             "first_name", "last_name", "username"
         )
-        holder_ids = current.values("user_id")
     same_as_holder = Q(pk__in=[])
-    for theirs in Membership.objects.filter(user_id__in=holder_ids):
+    for theirs in Membership.objects.filter(user__in=mine):
         same_as_holder |= Q(
             membership__role=theirs.role,
             membership__agency_id=theirs.agency_id,
@@ -113,7 +106,7 @@ def _hand_over_people(
         )
     colleagues = (
         User.objects.filter(same_as_holder, is_active=True)
-        .exclude(pk__in=current.values("user_id"))
+        .exclude(pk__in=[u.pk for u in holding])
         .order_by("first_name", "last_name", "username")
     )
     return holders, colleagues

@@ -1,4 +1,5 @@
-"""Who may raise an escalation: a practitioner or manager of a partner agency."""
+"""Who may raise an escalation: a practitioner or manager of a partner agency (the rulebook's
+``may_raise``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from escalations.models import Membership, Role, User
-
-RAISERS = (Role.PRACTITIONER, Role.MANAGER)
+from escalations.models import Membership, User
+from workflows import rules
 
 View = Callable[..., HttpResponse]
 
@@ -24,10 +24,10 @@ def _raising_membership(request: HttpRequest) -> Membership | None:
     membership = (
         Membership.objects.select_related("partnership", "agency").filter(user_id=user.pk).first()
     )
-    if membership is None or membership.role not in RAISERS or membership.agency is None:
+    if membership is None:
         return None
-    user.membership = membership  # the page's navigation and the service read it again
-    return membership
+    user.membership = membership  # the rulebook, the navigation and the service read it again
+    return membership if rules.may_raise(user) else None
 
 
 def raisers_only(view: View) -> View:
