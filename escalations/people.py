@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +25,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from workflows import rules
-from workflows.holders import membership_of
-from workflows.refusals import Refused
+from workflows.holders import agency_members, colleagues_of, membership_of
+from workflows.refusals import Conflict, Forbidden, Invalid, Refused
 from workflows.stages import locked
 from workflows.states import OPEN_STATES
 
@@ -65,13 +65,13 @@ def require_lead(by: User | None, partnership: Partnership | None = None) -> Mem
 
 def _check_placement(partnership: Partnership, role: str, agency: Agency | None) -> None:
     if role not in Role.values:
-        raise Refused("Choose a role from the list.")
+        raise Invalid("Choose a role from the list.")
     if role in AGENCY_ROLES and agency is None:
-        raise Refused("Choose the agency a practitioner or manager works for.")
+        raise Invalid("Choose the agency a practitioner or manager works for.")
     if role in PARTNERSHIP_ROLES and agency is not None:
-        raise Refused("Partnership staff belong to no agency: leave the agency empty.")
+        raise Invalid("Partnership staff belong to no agency: leave the agency empty.")
     if agency is not None and agency.partnership_id != partnership.pk:
-        raise Refused(f"{agency} is in another partnership.")
+        raise Invalid(f"{agency} is in another partnership.")
 
 
 def _unique(username: str, email: str, *, exclude: User | None = None) -> None:
@@ -79,9 +79,9 @@ def _unique(username: str, email: str, *, exclude: User | None = None) -> None:
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
     if username and others.filter(username__iexact=username).exists():
-        raise Refused(f"The username {username} is already taken.")
+        raise Invalid(f"The username {username} is already taken.")
     if email and others.filter(email__iexact=email).exists():
-        raise Refused(f"Someone already uses {email}.")
+        raise Invalid(f"Someone already uses {email}.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -109,7 +109,7 @@ def person_invite(
     partnership = lead.partnership
     username, email = username.strip(), email.strip()
     if not (username and email and first_name.strip() and last_name.strip()):
-        raise Refused("Enter the person's name, email address and username.")
+        raise Invalid("Enter the person's name, email address and username.")
     _check_placement(partnership, role, agency)
     with transaction.atomic():
         _unique(username, email)
@@ -168,11 +168,11 @@ def person_send_invitation(*, person: User, by: User) -> None:
     lead = require_lead(by)
     membership = membership_of(person)
     if membership is None or membership.partnership_id != lead.partnership_id:
-        raise Refused("Only active people of your partnership can be sent an invitation.")
+        raise Forbidden("Only active people of your partnership can be sent an invitation.")
     if not person.email:
-        raise Refused(f"{person} has no email address.")
+        raise Invalid(f"{person} has no email address.")
     if person.has_usable_password():
-        raise Refused(
+        raise Conflict(
             f"{person} has set a password already: if they have forgotten it, they can "
             "reset it from the sign-in page."
         )
@@ -218,15 +218,15 @@ def person_update(
     lead = require_lead(by)
     membership = Membership.objects.select_related("user").get(user=person)
     if membership.partnership_id != lead.partnership_id:
-        raise Refused("You can manage only the people of your own partnership.")
+        raise Forbidden("You can manage only the people of your own partnership.")
     _check_placement(lead.partnership, role, agency)
     moving = role != membership.role or (agency.pk if agency else None) != membership.agency_id
     if moving and person.pk == by.pk:
-        raise Refused("You cannot change your own role or agency: ask another lead.")
+        raise Forbidden("You cannot change your own role or agency: ask another lead.")
     with transaction.atomic():
         _unique("", email.strip(), exclude=person)
         if moving and current_holdings(person).exists():
-            raise Refused(
+            raise Conflict(
                 f"{person} holds a current stage: hand it over before changing their role "
                 "or agency."
             )
@@ -260,9 +260,7 @@ def person_update(
 
 def contact_candidates(agency: Agency) -> QuerySet[User]:
     """Who can take a stage for the agency: its active members."""
-    return User.objects.filter(is_active=True, membership__agency=agency).order_by(
-        "first_name", "last_name", "username"
-    )
+    return agency_members(agency)
 
 
 def person_set_stage_contacts(
@@ -275,11 +273,11 @@ def person_set_stage_contacts(
     with transaction.atomic():
         for stage, chosen in contacts.items():
             if stage not in CONTACT_STAGES:
-                raise Refused(f"Contacts are set for stages {CONTACT_STAGES[0]} to 3.")
+                raise Invalid(f"Contacts are set for stages {CONTACT_STAGES[0]} to 3.")
             wanted = {user.pk: user for user in chosen}
             strangers = [str(user) for pk, user in wanted.items() if pk not in allowed]
             if strangers:
-                raise Refused(
+                raise Invalid(
                     f"{', '.join(strangers)} cannot take a stage for {agency}: "
                     "only its active members can."
                 )
@@ -345,21 +343,7 @@ def holdings_with_colleagues(person: User) -> list[Holding]:
     rows = list(current_holdings(person))
     if not rows:
         return []
-    membership = Membership.objects.get(user=person)
-    same_role = list(
-        User.objects.filter(
-            is_active=True,
-            membership__partnership_id=membership.partnership_id,
-            membership__role=membership.role,
-        )
-        .filter(
-            Q(membership__agency_id=membership.agency_id)
-            if membership.agency_id is not None
-            else Q(membership__agency__isnull=True)
-        )
-        .exclude(pk=person.pk)
-        .order_by("first_name", "last_name", "username")
-    )
+    same_role = list(colleagues_of(person))
     holding_now: dict[tuple[int, str], set[int]] = {}
     for record_id, side, user_id in StageHolder.objects.filter(
         stage_record_id__in=[row.stage_record_id for row in rows], until__isnull=True
@@ -395,11 +379,11 @@ def person_deactivate(
     lead = require_lead(by)
     membership = membership_of(person)
     if membership is None:
-        raise Refused(f"{person} is already deactivated.")
+        raise Conflict(f"{person} is already deactivated.")
     if membership.partnership_id != lead.partnership_id:
-        raise Refused("You can manage only the people of your own partnership.")
+        raise Forbidden("You can manage only the people of your own partnership.")
     if person.pk == by.pk:
-        raise Refused("You cannot deactivate yourself: ask another lead.")
+        raise Forbidden("You cannot deactivate yourself: ask another lead.")
     successors = dict(successors or {})
     with transaction.atomic():
         holdings = holdings_with_colleagues(person)
@@ -409,7 +393,7 @@ def person_deactivate(
                 f"{h.row.stage_record.escalation.reference} (stage {h.row.stage_record.stage})"
                 for h in missing
             )
-            raise Refused(
+            raise Conflict(
                 f"{person} holds {references}: choose a colleague to take each before "
                 "deactivating them."
             )
@@ -419,7 +403,7 @@ def person_deactivate(
             escalation = holding.row.stage_record.escalation
             if successor is None:
                 if not holding.co_holders:
-                    raise Refused(
+                    raise Invalid(
                         f"Choose who takes {escalation.reference} from {person}: nobody else "
                         "holds it on their side."
                     )
@@ -433,7 +417,7 @@ def person_deactivate(
                     expected_stage=holding.row.stage_record.stage,
                 )
         if current_holdings(person).exists():
-            raise Refused(f"{person} still holds a current stage; nothing was changed.")
+            raise Conflict(f"{person} still holds a current stage; nothing was changed.")
         _remove_contacts(StageContact.objects.filter(user=person), by=by, why=f"{person} left")
         person.is_active = False
         save_with_reason(person, by=by, reason="Deactivated: left")

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
-from workflows import holding, raising, transitions
+from django.db import IntegrityError, transaction
+
+from workflows import holding, raising, rules, transitions
 from workflows.holders import membership_of
 from workflows.raising import ChildDetails, Dispute
 from workflows.refusals import Conflict, Forbidden, Invalid, Refused
@@ -21,12 +24,15 @@ from .models import (
     Agency,
     Escalation,
     Extension,
+    IdempotencyKey,
     Note,
     Signposting,
     SignpostRoute,
     StageHolder,
     User,
 )
+
+IDEMPOTENCY_KEY_LIMIT = 200
 
 __all__ = [
     "ChildDetails",
@@ -41,6 +47,7 @@ __all__ = [
     "escalation_hand_over",
     "escalation_propose_extension",
     "escalation_raise",
+    "escalation_raise_once",
     "escalation_record_on_case_file",
     "escalation_resolve",
     "escalation_respond",
@@ -97,6 +104,39 @@ def escalation_raise(
         immediate_action_at=immediate_action_at,
         start_stage=start_stage,
     )
+
+
+def escalation_raise_once(
+    *, idempotency_key: str, fingerprint: str, raised_by: User, **fields: Any
+) -> tuple[Escalation, bool]:
+    """Raise, unless this person already raised with this key: a retried request (a case
+    system that timed out and sent it again) returns the escalation raised the first time,
+    and True. The same key with a different request is refused. No key: an ordinary raise."""
+    if not idempotency_key:
+        return escalation_raise(raised_by=raised_by, **fields), False
+    if len(idempotency_key) > IDEMPOTENCY_KEY_LIMIT:
+        raise Invalid(
+            f"An Idempotency-Key is {IDEMPOTENCY_KEY_LIMIT} characters or fewer.",
+            field="Idempotency-Key",
+        )
+    try:
+        with transaction.atomic():
+            escalation = escalation_raise(raised_by=raised_by, **fields)
+            IdempotencyKey.objects.create(
+                user=raised_by, key=idempotency_key, fingerprint=fingerprint, escalation=escalation
+            )
+            return escalation, False
+    except IntegrityError:
+        pass  # raised already, perhaps a moment ago by the same request sent twice at once
+    earlier = IdempotencyKey.objects.select_related("escalation").get(
+        user=raised_by, key=idempotency_key
+    )
+    if earlier.fingerprint != fingerprint:
+        raise Conflict(
+            "This Idempotency-Key was used for a different request: use a new key for a new "
+            "escalation."
+        )
+    return earlier.escalation, True
 
 
 def escalation_acknowledge(
@@ -212,9 +252,9 @@ def escalation_record_on_case_file(
 def signposting_record(*, user: User, route: str) -> Signposting:
     """The raise form's first questions sent the matter to another process: count which one
     and when, for the report, with no case content."""
+    rules.may_raise(user).check()
     membership = membership_of(user)
-    if membership is None:
-        raise Forbidden("Only members of a partnership can raise escalations.")
+    assert membership is not None
     if route not in SignpostRoute.values:
         raise Invalid("Choose which process the matter belongs to.", field="route")
     return Signposting.objects.create(

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Q, QuerySet
+
 from escalations.models import (
     Agency,
     Escalation,
@@ -17,7 +19,7 @@ from escalations.models import (
     StageHolder,
     User,
 )
-from escalations.models.choices import ROLE_FOR_STAGE
+from escalations.models.choices import ROLE_FOR_STAGE, TEAM_ROLES
 
 from .states import LAST_STAGE
 
@@ -30,6 +32,36 @@ def membership_of(user: User | None) -> Membership | None:
         return user.membership
     except Membership.DoesNotExist:
         return None
+
+
+def agency_members(agency: Agency | int) -> QuerySet[User]:
+    """The agency's active members: who can be its named holder or one of its contacts."""
+    agency_id = agency if isinstance(agency, int) else agency.pk
+    return User.objects.filter(is_active=True, membership__agency_id=agency_id).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+def colleagues_of(holder: User) -> QuerySet[User]:
+    """Who can take a stage from ``holder`` (leave, sickness, leaving): active people with
+    the same role in the same agency of the same partnership. A leaver keeps the membership
+    that says who their colleagues were."""
+    membership = Membership.objects.get(user=holder)
+    where = (
+        Q(membership__agency_id=membership.agency_id)
+        if membership.agency_id is not None
+        else Q(membership__agency__isnull=True)
+    )
+    return (
+        User.objects.filter(
+            where,
+            is_active=True,
+            membership__partnership_id=membership.partnership_id,
+            membership__role=membership.role,
+        )
+        .exclude(pk=holder.pk)
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def current_holder_ids(escalation: Escalation, side: Side | None = None) -> set[int]:
@@ -76,7 +108,7 @@ def partnership_team(escalation: Escalation) -> list[User]:
         User.objects.filter(
             is_active=True,
             membership__partnership_id=escalation.partnership_id,
-            membership__role__in=[Role.PARTNERSHIP_LEAD, Role.SCRUTINEER],
+            membership__role__in=TEAM_ROLES,
         )
     )
 

@@ -8,11 +8,12 @@ import datetime as dt
 from django.utils import timezone
 
 from escalations.audit import save_with_reason
+from escalations.events import record_event
 from escalations.models import (
     Escalation,
+    EventKind,
     Extension,
     ExtensionStatus,
-    Membership,
     Note,
     Side,
     StageHolder,
@@ -22,7 +23,7 @@ from escalations.models import NotificationEvent as Event
 from escalations.notifications import notify
 
 from . import flows, rules, timers
-from .holders import current_holder_ids, membership_of, partnership_team
+from .holders import colleagues_of, current_holder_ids, partnership_team
 from .inputs import CASE_FILE_REFERENCE_LIMIT, extension_date, required
 from .refusals import Invalid
 from .stages import clock_of, situation
@@ -79,6 +80,7 @@ def propose_extension(
             by=by,
             reason="Extension proposed",
         )
+        record_event(escalation, EventKind.EXTENSION_PROPOSED)
         notify(
             escalation=escalation,
             event=Event.EXTENSION_PROPOSED,
@@ -121,6 +123,7 @@ def accept_extension(
         escalation.stage_due_at = record.due_at
         save_with_reason(escalation, by=by, reason="Due moment extended")
         flows.reschedule_stage_timers(escalation)
+        record_event(escalation, EventKind.EXTENSION_AGREED)
         notify(
             escalation=escalation,
             event=Event.EXTENSION_ACCEPTED,
@@ -146,7 +149,12 @@ def hand_over(
         rules.may_hand_over(s, by, holder, expected_stage=expected_stage).check()
         escalation = s.escalation
         row = next(h for h in s.current_holders() if h.user_id == holder.pk)
-        _check_colleague(holder, to)
+        if not colleagues_of(holder).filter(pk=to.pk).exists():
+            raise Invalid(
+                "A stage can be handed only to an active colleague with the same role in the "
+                "same agency.",
+                field="to",
+            )
         if to.pk in {h.user_id for h in s.current_holders(Side(row.side))}:
             raise Invalid(f"{to} already holds this stage.", field="to")
         now = timezone.now()
@@ -161,6 +169,7 @@ def hand_over(
         if escalation.receiving_holder_id == holder.pk:
             escalation.receiving_holder = to
             save_with_reason(escalation, by=by, reason=f"Named holder handed over to {to}")
+        record_event(escalation, EventKind.HANDED_OVER)
         notify(
             escalation=escalation,
             event=Event.HANDED_OVER,
@@ -168,26 +177,6 @@ def hand_over(
             stage=escalation.stage,
         )
     return new_row
-
-
-def _check_colleague(holder: User, to: User) -> None:
-    ours, theirs = membership_of(holder) or _left(holder), membership_of(to)
-    if not (
-        theirs is not None
-        and theirs.role == ours.role
-        and theirs.agency_id == ours.agency_id
-        and theirs.partnership_id == ours.partnership_id
-    ):
-        raise Invalid(
-            "A stage can be handed only to an active colleague with the same role in the "
-            "same agency.",
-            field="to",
-        )
-
-
-def _left(user: User) -> Membership:
-    """A deactivated holder keeps the membership that says who their colleagues were."""
-    return Membership.objects.get(user=user)
 
 
 def record_on_case_file(*, escalation_id: int, by: User, stage: int, reference: str) -> Escalation:
@@ -207,6 +196,7 @@ def record_on_case_file(*, escalation_id: int, by: User, stage: int, reference: 
         setattr(record, f"{side}_recorded_at", timezone.now())
         setattr(record, f"{side}_record_reference", reference)
         save_with_reason(record, by=by, reason=f"Recorded on the {side} agency's case file")
+        record_event(s.escalation, EventKind.RECORDED_ON_CASE_FILE)
     return s.escalation
 
 
@@ -221,6 +211,7 @@ def add_note(*, escalation_id: int, author: User, text: str) -> Note:
             by=author,
             reason="Note added",
         )
+        record_event(s.escalation, EventKind.NOTE_ADDED)
         notify(
             escalation=s.escalation,
             event=Event.NOTE,

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from escalations.models import Child, Escalation, StageRecord
+from escalations.models import Child, Escalation, Outcome, StageRecord
 from escalations.models.escalation import TEXT_LIMIT
 
 from .refusals import Invalid
+from .states import LAST_STAGE
 
 CASE_NUMBER_LIMIT: int = Child._meta.get_field("raising_case_number").max_length  # type: ignore[assignment]
 AGE_BAND_LIMIT: int = Child._meta.get_field("age_band").max_length  # type: ignore[assignment]
@@ -38,6 +39,16 @@ def required(value: str | None, what: str, *, field: str, limit: int = TEXT_LIMI
     if not value:
         raise Invalid(f"Enter {what}.", field=field)
     return value
+
+
+def settling_outcomes(stage: int) -> list[str]:
+    """The outcomes a resolution may record at ``stage``: a withdrawal is its own action, and
+    dissent (not agreed, decision stands) is recorded only at stage 4, by the partnership."""
+    return [
+        outcome
+        for outcome in Outcome.values
+        if outcome != Outcome.WITHDRAWN and (outcome != Outcome.NOT_AGREED or stage >= LAST_STAGE)
+    ]
 
 
 def is_case_number(value: str) -> bool:

@@ -10,12 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from escalations.audit import save_with_reason
+from escalations.events import record_event
 from escalations.models import (
     Agency,
     CaseStatus,
     Category,
     Child,
     Escalation,
+    EventKind,
     FamilyInformed,
     Membership,
     ReferenceSequence,
@@ -29,7 +31,7 @@ from escalations.notifications import notify
 from . import flows, rules
 from .holders import membership_of, partnership_team
 from .inputs import AGE_BAND_LIMIT, LEVEL_OF_NEED_LIMIT, case_number, limited, required
-from .refusals import Invalid
+from .refusals import Forbidden, Invalid
 from .stages import begin_stage, holders
 from .states import status_for_stage
 from .timescales import Clock
@@ -75,7 +77,7 @@ def _check_raiser(raised_by: User, raising_agency: Agency | None) -> tuple[Membe
     assert membership.agency is not None
     own = membership.agency
     if raising_agency is not None and raising_agency.pk != own.pk:
-        raise Invalid(f"You can raise escalations for {own} only.", field="raising_agency")
+        raise Forbidden(f"You can raise escalations for {own} only.")
     return membership, own
 
 
@@ -254,6 +256,7 @@ def raise_escalation(
             )
         begin_stage(escalation, escalation.stage, now, by=raised_by, reason="Raised")
         _link_process(escalation)
+        record_event(escalation, EventKind.RAISED)
         _announce_raise(escalation)
     return escalation
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from django.utils import timezone
 
 from escalations.audit import save_with_reason
-from escalations.models import Escalation, StageRecord, User
+from escalations.events import record_event
+from escalations.models import Escalation, EventKind, StageRecord, User
 from escalations.models import NotificationEvent as Event
 from escalations.notifications import notify
 
@@ -103,6 +104,7 @@ def record_breach(escalation: Escalation, record: StageRecord) -> None:
         reason=f"Stage {stage} passed its "
         + ("extended due moment" if earlier is not None else "due moment"),
     )
+    record_event(escalation, EventKind.BREACHED)
     recipients = list(User.objects.filter(pk__in=current_holder_ids(escalation)))
     if stage < LAST_STAGE:
         recipients += agency_holders(escalation.raising_agency, stage + 1)

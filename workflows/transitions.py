@@ -13,10 +13,12 @@ import datetime as dt
 from django.utils import timezone
 
 from escalations.audit import save_with_reason
+from escalations.events import record_event
 from escalations.models import (
     Conclusion,
     Decision,
     Escalation,
+    EventKind,
     Outcome,
     Side,
     StageHolder,
@@ -26,11 +28,10 @@ from escalations.models import NotificationEvent as Event
 from escalations.notifications import notify
 
 from . import flows, rules
-from .holders import partnership_team
-from .inputs import limited, required
+from .holders import agency_members, partnership_team
+from .inputs import limited, required, settling_outcomes
 from .refusals import Invalid
 from .stages import begin_stage, clock_of, conclude_stage, holders, situation
-from .states import LAST_STAGE
 
 
 def acknowledge(
@@ -50,8 +51,7 @@ def acknowledge(
 
 def _acknowledge_locked(escalation: Escalation, *, by: User, holder: User) -> None:
     now = timezone.now()
-    holder_agency = getattr(getattr(holder, "membership", None), "agency_id", None)
-    if not (holder.is_active and holder_agency == escalation.receiving_agency_id):
+    if not agency_members(escalation.receiving_agency_id).filter(pk=holder.pk).exists():
         raise Invalid(
             f"The named holder must be an active member of {escalation.receiving_agency}.",
             field="holder",
@@ -74,6 +74,7 @@ def _acknowledge_locked(escalation: Escalation, *, by: User, holder: User) -> No
             row.until = now
             save_with_reason(row, by=by, reason=f"Replaced by the named holder {holder}")
     flows.complete_acknowledgement(escalation)
+    record_event(escalation, EventKind.ACKNOWLEDGED)
     notify(
         escalation=escalation,
         event=Event.ACKNOWLEDGED,
@@ -108,6 +109,7 @@ def respond(
         record.decided_at = timezone.now()
         record.decided_by = by
         save_with_reason(record, by=by, reason=f"Responded: {record.get_decision_display()}")
+        record_event(escalation, EventKind.RESPONDED)
         notify(
             escalation=escalation,
             event=Event.RESPONDED,
@@ -141,6 +143,7 @@ def escalate_locked(escalation: Escalation, *, by: User | None, reason: str) -> 
     escalation.stage_due_at = record.due_at
     save_with_reason(escalation, by=by, reason=f"Escalated to stage {escalation.stage}: {reason}")
     flows.complete_stage(escalation)
+    record_event(escalation, EventKind.ESCALATED)
     notify(
         escalation=escalation,
         event=Event.ESCALATED,
@@ -173,7 +176,7 @@ def resolve(
         escalation = s.escalation
         if outcome not in Outcome.values or outcome == Outcome.WITHDRAWN:
             raise Invalid("Choose the outcome.", field="outcome")
-        if outcome == Outcome.NOT_AGREED and escalation.stage < LAST_STAGE:
+        if outcome not in settling_outcomes(escalation.stage):
             raise Invalid(
                 "Dissent is recorded only at stage 4: escalate if you still disagree.",
                 field="outcome",
@@ -189,6 +192,7 @@ def resolve(
         escalation.agreed_actions = agreed_actions
         escalation.learning_points = learning
         _close(escalation, now, by=by, reason=f"Resolved: {escalation.get_outcome_display()}")
+        record_event(escalation, EventKind.RESOLVED)
         _announce_close(escalation, Event.RESOLVED)
     return escalation
 
@@ -207,6 +211,7 @@ def withdraw(
         escalation.outcome = Outcome.WITHDRAWN
         escalation.resolution_summary = reason
         _close(escalation, now, by=by, reason=f"Withdrawn: {reason}")
+        record_event(escalation, EventKind.WITHDRAWN)
         _announce_close(escalation, Event.WITHDRAWN)
     return escalation
 

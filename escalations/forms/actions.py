@@ -16,7 +16,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from escalations.models import Decision, Outcome, User
-from workflows.inputs import CASE_FILE_REFERENCE_LIMIT, within_extension_limit
+from workflows.inputs import (
+    CASE_FILE_REFERENCE_LIMIT,
+    settling_outcomes,
+    within_extension_limit,
+)
 
 from .fields import DateInputField, date_error, text_field
 
@@ -139,10 +143,9 @@ class ResolveForm(ActionForm):
 
     def __init__(self, *args: Any, stage: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # dissent is recorded only at stage 4; a withdrawal is its own action
-        excluded = {Outcome.WITHDRAWN} | ({Outcome.NOT_AGREED} if stage < 4 else set())
+        allowed = settling_outcomes(stage)
         self.fields["outcome"].choices = [  # type: ignore[attr-defined]
-            (value, label) for value, label in Outcome.choices if value not in excluded
+            (value, label) for value, label in Outcome.choices if value in allowed
         ]
 
 

@@ -1,3 +1,4 @@
+from .api import ApiToken, Event, EventKind, IdempotencyKey
 from .choices import (
     CaseStatus,
     Category,
@@ -29,6 +30,7 @@ from .records import Notification, NotificationEvent, Signposting, ViewLog
 
 __all__ = [
     "Agency",
+    "ApiToken",
     "CaseStatus",
     "Category",
     "Child",
@@ -36,9 +38,12 @@ __all__ = [
     "Conclusion",
     "Decision",
     "Escalation",
+    "Event",
+    "EventKind",
     "Extension",
     "ExtensionStatus",
     "FamilyInformed",
+    "IdempotencyKey",
     "Membership",
     "Note",
     "Notification",

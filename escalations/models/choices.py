@@ -43,6 +43,8 @@ class Role(models.TextChoices):
 
 AGENCY_ROLES = (Role.PRACTITIONER, Role.MANAGER, Role.SENIOR_MANAGER)
 PARTNERSHIP_ROLES = (Role.PARTNERSHIP_LEAD, Role.SCRUTINEER, Role.ANALYST)
+# the partnership team: the business manager and the independent scrutineer (DESIGN.md 2)
+TEAM_ROLES = (Role.PARTNERSHIP_LEAD, Role.SCRUTINEER)
 # where an agency names no contact for a stage, members with this role hold it
 ROLE_FOR_STAGE = {
     1: Role.PRACTITIONER,

@@ -85,7 +85,9 @@ class Escalation(FSMModelMixin, EscalationStateMachine, models.Model):
     process = models.OneToOneField(
         "viewflow.Process", models.PROTECT, null=True, blank=True, related_name="escalation"
     )
-    history = HistoricalRecords(excluded_fields=["process"])
+    # the last change to the escalation itself, for case systems that ask what changed since
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["process", "updated_at"])
 
     objects = EscalationQuerySet.as_manager()
 
@@ -116,6 +118,7 @@ class Escalation(FSMModelMixin, EscalationStateMachine, models.Model):
         ]
         indexes = [
             models.Index(fields=["partnership", "status", "stage_due_at"]),
+            models.Index(fields=["partnership", "updated_at"], name="escalation_updated_idx"),
             models.Index(fields=["partnership", "raised_at"], name="escalation_raised_idx"),
         ]
 

@@ -14,7 +14,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .choices import AGENCY_ROLES, PARTNERSHIP_ROLES, Region, Role, Sector
+from .choices import AGENCY_ROLES, PARTNERSHIP_ROLES, TEAM_ROLES, Region, Role, Sector
 
 
 class User(AbstractUser):
@@ -215,7 +215,7 @@ class Membership(models.Model):
 
     @property
     def is_partnership_team(self) -> bool:
-        return self.role in (Role.PARTNERSHIP_LEAD, Role.SCRUTINEER)
+        return self.role in TEAM_ROLES
 
 
 class ReferenceSequence(models.Model):

@@ -22,7 +22,7 @@ from escalations.models import Partnership, User
 from escalations.models.published import KINDS, QUARTER, YEAR, PublishedReport
 from workflows import rules
 from workflows.calendar import LONDON
-from workflows.refusals import Refused
+from workflows.refusals import Conflict, Invalid
 
 from .compute import compute_figures
 from .period import ONE_DAY, Period
@@ -81,7 +81,7 @@ def _period_of(
     if kind == YEAR:
         whole = Period.reporting_year(year, start_month=partnership.reporting_year_start_month)
         if (whole.start, whole.end) != (period_start, period_end):
-            raise Refused(
+            raise Invalid(
                 f"A reporting year runs from {whole.start:%-d %B %Y} to {whole.end:%-d %B %Y}: "
                 "publish the whole year."
             )
@@ -89,7 +89,7 @@ def _period_of(
     for quarter in quarters(partnership, year):
         if (quarter.start, quarter.end) == (period_start, period_end):
             return quarter, year
-    raise Refused(
+    raise Invalid(
         f"{period_start:%-d %B %Y} to {period_end:%-d %B %Y} is not a quarter of the "
         "reporting year: publish a whole quarter."
     )
@@ -111,13 +111,13 @@ def report_publish(
     only free text the public edition carries."""
     rules.may_publish(by, partnership).check()
     if edition not in EDITIONS:
-        raise Refused(f"There is no {edition!r} edition: choose internal or public.")
+        raise Invalid(f"There is no {edition!r} edition: choose internal or public.")
     if kind not in dict(KINDS):
-        raise Refused(f"Publish a reporting year or a quarter, not {kind!r}.")
+        raise Invalid(f"Publish a reporting year or a quarter, not {kind!r}.")
     period, year = _period_of(partnership, kind, period_start, period_end)
     now = timezone.now()
     if not has_ended(period):
-        raise Refused(
+        raise Conflict(
             f"The period ends on {period.end:%-d %B %Y}: publish it once it has ended, as a "
             "published report never changes."
         )

@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from escalations.models import Escalation, User, ViewLog
-from escalations.selectors import escalation_get_visible
+from escalations.models import Escalation, User
+from escalations.selectors import escalation_open
 
 
 def visible_escalation(request: HttpRequest, reference: str, *, log: bool = False) -> Escalation:
@@ -16,12 +16,9 @@ def visible_escalation(request: HttpRequest, reference: str, *, log: bool = Fals
     user = request.user
     assert isinstance(user, User)
     try:
-        escalation = escalation_get_visible(user=user, reference=reference)
+        return escalation_open(user=user, reference=reference, log=log)
     except Escalation.DoesNotExist as missing:
         raise Http404("No such escalation") from missing
-    if log:
-        ViewLog.objects.create(escalation=escalation, user=user)
-    return escalation
 
 
 @login_not_required

@@ -34,6 +34,10 @@ def test_the_database_refuses_to_change_a_historical_row(world, change):
 ALLOWED_BULK_UPDATES = {
     ("workflows/flows.py", "Task"),
     ("escalations/demo/build.py", "Notification"),
+    # the time of the last change, left out of history: the change itself has its own row
+    ("escalations/events.py", "Escalation"),
+    # a token's last use, left out of its history: using a token is not a change to it
+    ("escalations/api_tokens.py", "ApiToken"),
 }
 
 

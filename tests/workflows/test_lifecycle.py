@@ -235,7 +235,7 @@ def test_a_hand_over_is_recorded_and_the_new_holder_can_act_and_the_old_cannot(w
         )
     with pytest.raises(Refused, match="Only a holder of stage 2"):
         services.escalation_escalate(escalation=escalation, by=old, reason="Leave.")
-    with pytest.raises(Refused, match="does not hold stage 2"):
+    with pytest.raises(Refused, match="Only a holder of stage 2"):
         services.escalation_hand_over(escalation=escalation, by=old, to=colleague_of(old))
 
     extension = services.escalation_propose_extension(

@@ -2,8 +2,10 @@
 against an expected-results table written from the policy, not derived from the rulebook.
 
 ``TABLE`` below restates section 4's transition table (who may act), its holder rules (who holds
-which stage) and section 5's visibility rule (who may add a note) for the test world, one row
-per action and state, one column per kind of person:
+which stage), section 3's stage record (each side confirms a concluded stage on its own case
+file: that side's holders of the stage), section 5's visibility rule (who may add a note) and
+ADR 5 (the partnership lead hands over for an absent holder; nobody accepts their own
+extension) for the test world, one row per action and state, one column per kind of person:
 
 * ``Y`` allowed: the service call must have its effect (the state moved, the record written),
   and the case page must offer the action;
@@ -39,6 +41,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.db import connection, transaction
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
@@ -87,79 +90,85 @@ PEOPLE = (
 # fmt: off
 TABLE = """
 action                           state     ra rh ch re ce rs cs rm cm ou le sc an sy
-acknowledge                      stage_1    F  F  Y  .  .  F  F  F  F  F  F  F  F  .
+acknowledge                      stage_1    F  F  Y  F  .  F  F  F  F  F  F  F  F  .
 acknowledge                      stage_2    F  F  Y  .  Y  F  F  F  F  F  F  F  F  .
 acknowledge                      stage_3    F  F  Y  F  Y  .  .  F  F  F  F  F  F  .
 acknowledge                      stage_4    F  F  Y  F  Y  .  .  F  F  F  F  F  F  .
 acknowledge                      resolved   C  C  C  .  C  C  C  C  C  C  C  C  C  .
 acknowledge                      withdrawn  C  C  C  .  C  C  C  C  C  C  C  C  C  .
-respond                          stage_1    F  F  Y  .  .  F  F  F  F  F  F  F  F  .
+respond                          stage_1    F  F  Y  F  .  F  F  F  F  F  F  F  F  .
 respond                          stage_2    F  F  Y  .  Y  F  F  F  F  F  F  F  F  .
 respond                          stage_3    F  F  Y  F  Y  .  .  F  F  F  F  F  F  .
 respond                          stage_4    F  F  Y  F  Y  .  .  F  F  F  F  F  F  .
 respond                          resolved   C  C  C  .  C  C  C  C  C  C  C  C  C  .
 respond                          withdrawn  C  C  C  .  C  C  C  C  C  C  C  C  C  .
-escalate                         stage_1    Y  Y  Y  .  .  F  F  F  F  F  F  F  F  F
+escalate                         stage_1    Y  Y  Y  F  .  F  F  F  F  F  F  F  F  F
 escalate                         stage_2    Y  Y  Y  .  F  F  F  F  F  F  F  F  F  F
 escalate                         stage_3    Y  Y  Y  F  F  .  .  F  F  F  F  F  F  F
 escalate                         stage_4    C  C  C  F  F  .  .  F  F  F  C  F  F  F
 escalate                         resolved   C  C  C  .  C  C  C  C  C  C  C  C  C  C
 escalate                         withdrawn  C  C  C  .  C  C  C  C  C  C  C  C  C  C
-resolve                          stage_1    Y  Y  F  .  .  F  F  F  F  F  F  F  F  .
+resolve                          stage_1    Y  Y  F  F  .  F  F  F  F  F  F  F  F  .
 resolve                          stage_2    Y  Y  F  .  F  F  F  F  F  F  F  F  F  .
 resolve                          stage_3    Y  Y  F  Y  F  .  .  F  F  F  F  F  F  .
 resolve                          stage_4    Y  Y  F  Y  F  .  .  F  F  F  Y  F  F  .
 resolve                          resolved   C  C  C  .  C  C  C  C  C  C  C  C  C  .
 resolve                          withdrawn  C  C  C  .  C  C  C  C  C  C  C  C  C  .
-withdraw                         stage_1    Y  Y  F  .  .  F  F  F  F  F  F  F  F  .
+withdraw                         stage_1    Y  Y  F  F  .  F  F  F  F  F  F  F  F  .
 withdraw                         stage_2    Y  Y  F  .  F  F  F  F  F  F  F  F  F  .
 withdraw                         stage_3    Y  Y  F  Y  F  .  .  F  F  F  F  F  F  .
 withdraw                         stage_4    Y  Y  F  Y  F  .  .  F  F  F  F  F  F  .
 withdraw                         resolved   C  C  C  .  C  C  C  C  C  C  C  C  C  .
 withdraw                         withdrawn  C  C  C  .  C  C  C  C  C  C  C  C  C  .
-propose_extension                stage_1    Y  Y  Y  .  .  F  F  F  F  F  F  F  F  .
+propose_extension                stage_1    Y  Y  Y  F  .  F  F  F  F  F  F  F  F  .
 propose_extension                stage_2    F  Y  Y  .  F  F  F  F  F  F  F  F  F  .
 propose_extension                stage_3    F  Y  Y  F  F  .  .  F  F  F  F  F  F  .
 propose_extension                stage_4    F  Y  Y  F  F  .  .  F  F  F  Y  F  F  .
 propose_extension                resolved   C  C  C  .  C  C  C  C  C  C  C  C  C  .
 propose_extension                withdrawn  C  C  C  .  C  C  C  C  C  C  C  C  C  .
-accept_raising_sides_extension   stage_1    F  F  Y  .  .  F  F  F  F  F  Y  Y  F  .
+propose_while_one_waits          stage_1   C  C  C  F  .  F  F  F  F  F  F  F  F  .
+propose_while_one_waits          stage_2   F  C  C  .  F  F  F  F  F  F  F  F  F  .
+propose_while_one_waits          stage_3   F  C  C  F  F  .  .  F  F  F  F  F  F  .
+propose_while_one_waits          stage_4   F  C  C  F  F  .  .  F  F  F  C  F  F  .
+propose_while_one_waits          resolved  C  C  C  .  C  C  C  C  C  C  C  C  C  .
+propose_while_one_waits          withdrawn C  C  C  .  C  C  C  C  C  C  C  C  C  .
+accept_raising_sides_extension   stage_1    F  F  Y  F  .  F  F  F  F  F  Y  Y  F  .
 accept_raising_sides_extension   stage_2    F  F  Y  .  F  F  F  F  F  F  Y  Y  F  .
 accept_raising_sides_extension   stage_3    F  F  Y  F  F  .  .  F  F  F  Y  Y  F  .
 accept_raising_sides_extension   stage_4    F  F  Y  F  F  .  .  F  F  F  Y  Y  F  .
 accept_raising_sides_extension   resolved   C  C  C  .  C  C  C  C  C  C  C  C  C  .
 accept_raising_sides_extension   withdrawn  C  C  C  .  C  C  C  C  C  C  C  C  C  .
-accept_receiving_sides_extension stage_1    Y  Y  F  .  .  F  F  F  F  F  Y  Y  F  .
+accept_receiving_sides_extension stage_1    Y  Y  F  F  .  F  F  F  F  F  Y  Y  F  .
 accept_receiving_sides_extension stage_2    F  Y  F  .  F  F  F  F  F  F  Y  Y  F  .
 accept_receiving_sides_extension stage_3    F  Y  F  F  F  .  .  F  F  F  Y  Y  F  .
 accept_receiving_sides_extension stage_4    F  Y  F  F  F  .  .  F  F  F  Y  Y  F  .
 accept_receiving_sides_extension resolved   C  C  C  .  C  C  C  C  C  C  C  C  C  .
 accept_receiving_sides_extension withdrawn  C  C  C  .  C  C  C  C  C  C  C  C  C  .
-propose_after_a_lapsed_proposal  stage_1    Y  Y  Y  .  .  F  F  F  F  F  F  F  F  .
+propose_after_a_lapsed_proposal  stage_1    Y  Y  Y  F  .  F  F  F  F  F  F  F  F  .
 propose_after_a_lapsed_proposal  stage_2    F  Y  Y  .  F  F  F  F  F  F  F  F  F  .
 propose_after_a_lapsed_proposal  stage_3    F  Y  Y  F  F  .  .  F  F  F  F  F  F  .
 propose_after_a_lapsed_proposal  stage_4    F  Y  Y  F  F  .  .  F  F  F  Y  F  F  .
 propose_after_a_lapsed_proposal  resolved   C  C  C  .  C  C  C  C  C  C  C  C  C  .
 propose_after_a_lapsed_proposal  withdrawn  C  C  C  .  C  C  C  C  C  C  C  C  C  .
-accept_a_lapsed_proposal         stage_1    C  C  F  .  .  F  F  F  F  F  C  C  F  .
+accept_a_lapsed_proposal         stage_1    C  C  F  F  .  F  F  F  F  F  C  C  F  .
 accept_a_lapsed_proposal         stage_2    F  C  F  .  F  F  F  F  F  F  C  C  F  .
 accept_a_lapsed_proposal         stage_3    F  C  F  F  F  .  .  F  F  F  C  C  F  .
 accept_a_lapsed_proposal         stage_4    F  C  F  F  F  .  .  F  F  F  C  C  F  .
 accept_a_lapsed_proposal         resolved   C  C  C  .  C  C  C  C  C  C  C  C  C  .
 accept_a_lapsed_proposal         withdrawn  C  C  C  .  C  C  C  C  C  C  C  C  C  .
-hand_over                        stage_1    Y  Y  Y  .  .  F  F  F  F  F  Y  F  F  .
+hand_over                        stage_1    Y  Y  Y  F  .  F  F  F  F  F  Y  F  F  .
 hand_over                        stage_2    F  Y  Y  .  F  F  F  F  F  F  Y  F  F  .
 hand_over                        stage_3    F  Y  Y  F  F  .  .  F  F  F  Y  F  F  .
 hand_over                        stage_4    F  Y  Y  F  F  .  .  F  F  F  Y  F  F  .
 hand_over                        resolved   C  C  C  .  C  C  C  C  C  C  C  C  C  .
 hand_over                        withdrawn  C  C  C  .  C  C  C  C  C  C  C  C  C  .
-add_note                         stage_1    Y  Y  Y  .  .  Y  Y  F  F  F  Y  Y  F  .
+add_note                         stage_1    Y  Y  Y  Y  .  Y  Y  F  F  F  Y  Y  F  .
 add_note                         stage_2    Y  Y  Y  .  Y  Y  Y  F  F  F  Y  Y  F  .
 add_note                         stage_3    Y  Y  Y  Y  Y  .  .  F  F  F  Y  Y  F  .
 add_note                         stage_4    Y  Y  Y  Y  Y  .  .  F  F  F  Y  Y  F  .
 add_note                         resolved   Y  Y  Y  .  Y  Y  Y  F  F  F  Y  Y  F  .
 add_note                         withdrawn  Y  Y  Y  .  Y  Y  Y  F  F  F  Y  Y  F  .
-record_stage_1_on_case_file      stage_1    C  C  C  .  .  F  F  F  F  F  F  F  F  .
+record_stage_1_on_case_file      stage_1    C  C  C  F  .  F  F  F  F  F  F  F  F  .
 record_stage_1_on_case_file      stage_2    Y  F  F  .  Y  F  F  F  F  F  F  F  F  .
 record_stage_1_on_case_file      stage_3    Y  F  F  F  Y  .  .  F  F  F  F  F  F  .
 record_stage_1_on_case_file      stage_4    Y  F  F  F  Y  .  .  F  F  F  F  F  F  .
@@ -187,6 +196,7 @@ REFUSAL = {"F": Forbidden, "C": Conflict}
 
 # which escalation of the state each action is tried on, and the case page's name for it
 VARIANT = {
+    "propose_while_one_waits": "raising",
     "accept_raising_sides_extension": "raising",
     "accept_receiving_sides_extension": "receiving",
     "propose_after_a_lapsed_proposal": "lapsed",
@@ -194,6 +204,7 @@ VARIANT = {
 }
 PAGE_NAME = {
     "propose_extension": "extend",
+    "propose_while_one_waits": "extend",
     "propose_after_a_lapsed_proposal": "extend",
     "accept_raising_sides_extension": "accept_extension",
     "accept_receiving_sides_extension": "accept_extension",
@@ -567,6 +578,7 @@ def test_the_table_covers_every_state_action_and_kind_of_person():
     assert {param.values[2] for param in MATRIX} == set(PEOPLE)
     assert set(ACTIONS) == {
         "acknowledge", "respond", "escalate", "resolve", "withdraw", "propose_extension",
+        "propose_while_one_waits",
         "accept_raising_sides_extension", "accept_receiving_sides_extension",
         "propose_after_a_lapsed_proposal", "accept_a_lapsed_proposal", "hand_over", "add_note",
         "record_stage_1_on_case_file",
@@ -586,7 +598,9 @@ def test_the_table_covers_every_state_action_and_kind_of_person():
 def breach_stage_1(escalation: Escalation) -> None:
     # the breach is the clock's business: here only its record, so that the system's own
     # escalation (not the timer's automatic one) is what is tested
-    StageRecord.objects.filter(escalation=escalation, stage=1).update(breached_at=timezone.now())
+    StageRecord.objects.filter(escalation=escalation, stage=1).update(
+        breached_at=F("due_at"), last_breached_at=F("due_at")
+    )
 
 
 def test_the_system_escalates_a_breached_stage_when_the_policy_escalates_on_breach(db, clock):
@@ -614,6 +628,23 @@ def test_the_system_may_not_escalate_otherwise(db, clock, escalate_on_breach, br
     before = snapshot(escalation.pk)
 
     with pytest.raises(Refused, match="only"):
+        services.escalation_escalate(escalation=escalation, by=None, reason="Breached.")
+    assert snapshot(escalation.pk) == before
+
+
+def test_the_system_does_not_escalate_a_breached_stage_once_an_extension_moved_its_due_moment(
+    db, clock
+):
+    """The breach stays on the record (the report counts it), but the stage is within its new
+    due moment: nothing is breached now, so the system may not move it on."""
+    world = make_world(escalate_on_breach=True)
+    escalation = raise_one(world)
+    breach_stage_1(escalation)
+    extension = propose(escalation, world.csc.practitioner)
+    services.escalation_accept_extension(extension=extension, by=world.police.practitioner)
+    before = snapshot(escalation.pk)
+
+    with pytest.raises(Forbidden, match="only a breached stage"):
         services.escalation_escalate(escalation=escalation, by=None, reason="Breached.")
     assert snapshot(escalation.pk) == before
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from escalations.models import Extension, ExtensionStatus, Membership, Role, Side, User
 from workflows.holders import membership_of
+from workflows.refusals import Invalid
 from workflows.states import LAST_STAGE
 
 from .situation import (
@@ -22,6 +23,7 @@ from .situation import (
     Answer,
     Situation,
     breach_pending,
+    breached,
     conflict,
     forbid,
     visible_escalations,
@@ -97,8 +99,7 @@ def may_escalate(s: Situation, by: User | None, *, expected_stage: int | None = 
         return answer
     e = s.escalation
     if by is None:
-        breached = s.record is not None and s.record.breached_at is not None
-        if not (e.policy.escalate_on_breach and breached):
+        if not (e.policy.escalate_on_breach and s.record is not None and breached(s.record)):
             return forbid(
                 "The system escalates only a breached stage, and only when the policy says so."
             )
@@ -169,10 +170,14 @@ def may_accept_extension(
     answer, membership = _first_checks(s, by, expected_stage)
     if membership is None:
         return answer
+    side = s.side_of(by)
     extension = extension or s.pending or next(iter(s.lapsed), None)
     if extension is None:
+        if side is None and not membership.is_partnership_team:
+            return forbid(
+                "Only a holder of this stage, or the partnership team, can accept an extension."
+            )
         return conflict("No extension is waiting for an answer at this stage.")
-    side = s.side_of(by)
     other_side = side is not None and side != extension.proposed_side
     if by.pk == extension.proposed_by_id or not (other_side or membership.is_partnership_team):
         return forbid(
@@ -221,8 +226,10 @@ def may_hand_over(
         if by.pk in holding or (lead and holding):
             return ALLOWED
         return forbid(f"Only a holder of stage {s.escalation.stage} can hand it over.")
+    if of.pk not in holding and of == by:
+        return forbid(f"Only a holder of stage {s.escalation.stage} can hand it over.")
     if of.pk not in holding:
-        return forbid(f"{of} does not hold stage {s.escalation.stage}.")
+        return Answer(Invalid(f"{of} does not hold stage {s.escalation.stage}.", field="holder"))
     return ALLOWED
 
 

@@ -22,11 +22,12 @@ from escalations.models import (
     StageRecord,
     User,
 )
+from escalations.models.choices import TEAM_ROLES
 from workflows.holders import membership_of
 from workflows.refusals import Conflict, Forbidden, Refused
 
 MANAGER_ROLES = (Role.MANAGER, Role.SENIOR_MANAGER)
-PARTNERSHIP_TEAM = (Role.PARTNERSHIP_LEAD, Role.SCRUTINEER)
+PARTNERSHIP_TEAM = TEAM_ROLES
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,13 @@ class Situation:
     @property
     def lapsed(self) -> list[Extension]:
         return [x for x in self.proposals if x.new_due_at <= self.now]
+
+
+def breached(record: StageRecord) -> bool:
+    """The stage's current due moment has been breached (not only an earlier one, before an
+    extension moved it)."""
+    latest = record.last_breached_at
+    return latest is not None and latest >= record.due_at
 
 
 def breach_pending(record: StageRecord, now: dt.datetime) -> bool:

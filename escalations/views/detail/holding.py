@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
@@ -20,13 +20,13 @@ from escalations.forms.actions import (
 from escalations.models import (
     Escalation,
     Extension,
-    Membership,
     Side,
     User,
 )
 from escalations.timeline import due_moment, person
 from escalations.words import moment_in_words
 from workflows import rules
+from workflows.holders import colleagues_of
 
 from .acting import FormPage, form_action, form_data, initial
 from .queries import current_user, escalation_for_page
@@ -97,17 +97,11 @@ def _hand_over_people(
         holders = User.objects.filter(pk__in=[u.pk for u in mine]).order_by(
             "first_name", "last_name", "username"
         )
-    same_as_holder = Q(pk__in=[])
-    for theirs in Membership.objects.filter(user__in=mine):
-        same_as_holder |= Q(
-            membership__role=theirs.role,
-            membership__agency_id=theirs.agency_id,
-            membership__partnership_id=theirs.partnership_id,
-        )
-    colleagues = (
-        User.objects.filter(same_as_holder, is_active=True)
-        .exclude(pk__in=[u.pk for u in holding])
-        .order_by("first_name", "last_name", "username")
+    colleagues = User.objects.none()
+    for holder in mine:
+        colleagues |= colleagues_of(holder)
+    colleagues = colleagues.exclude(pk__in=[u.pk for u in holding]).order_by(
+        "first_name", "last_name", "username"
     )
     return holders, colleagues
 

@@ -218,6 +218,7 @@ def _page_context(escalation: Escalation, user: User) -> dict[str, Any]:
         "due": due_moment(escalation) if escalation.is_open else None,
         "acknowledgement_due": _acknowledgement_due(escalation),
         "pending_extension": pending,
+        "lapsed_extensions": s.lapsed,
         "actions": actions,
         "action_links": _action_links(escalation, actions, pending),
         "case_file_tasks": case_file_tasks(s, user, actions),

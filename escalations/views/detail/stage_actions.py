@@ -17,8 +17,9 @@ from escalations.forms.actions import (
     RespondForm,
     WithdrawForm,
 )
-from escalations.models import Escalation, User
+from escalations.models import Escalation
 from escalations.words import moment_in_words
+from workflows.holders import agency_members
 from workflows.states import LAST_STAGE, Status
 from workflows.timescales import Clock
 
@@ -30,9 +31,7 @@ from .queries import current_user, escalation_for_page
 def acknowledge(request: HttpRequest, reference: str) -> HttpResponse:
     escalation = escalation_for_page(request, reference, log=False)
     user = current_user(request)
-    people = User.objects.filter(
-        is_active=True, membership__agency_id=escalation.receiving_agency_id
-    ).order_by("first_name", "last_name", "username")
+    people = agency_members(escalation.receiving_agency_id)
     start = initial(escalation)
     if people.filter(pk=user.pk).exists():
         start["holder"] = user.pk
