@@ -5,6 +5,8 @@ from django.urls import include, path
 from escalations.views import common, reports
 from escalations.views.invitation import InvitationConfirmView
 
+handler404 = "escalations.views.common.not_found"
+
 admin.site.site_header = "Resolve administration"
 admin.site.site_title = "Resolve"
 
@@ -49,6 +51,7 @@ pages = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("escalations.api.urls")),
     path("accounts/", include(accounts)),
     path("", include((pages, "pages"))),
     path("public/", include("escalations.public_urls")),

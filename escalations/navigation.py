@@ -39,6 +39,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Dashboard", reverse("escalations:dashboard")))
         items.append(("Annual report", _current_report_url(membership)))
     items.append(("Notifications", reverse("escalations:notifications")))
+    if membership is not None:
+        items.append(("API tokens", reverse("escalations:api_tokens")))
     if rules.may_manage_people(user):  # type: ignore[arg-type]
         items.append(("People", reverse("escalations:people")))
     path = request.path

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import dashboard, detail, inbox, notifications, people, raising
+from .views import dashboard, detail, inbox, notifications, people, raising, tokens
 
 app_name = "escalations"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("people/", include(people.urlpatterns)),
+    path("account/api-tokens/", include(tokens.urlpatterns)),
 ]

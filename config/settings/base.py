@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # ours first, so that our workflow_timers command replaces viewflow's
     "workflows",
     "escalations",
@@ -168,6 +171,45 @@ CELERY_BEAT_SCHEDULE = {
         # sweep catches up with everything that is due
         "options": {"expires": 50},
     },
+}
+
+# One cache every web worker shares: the database's own table (made by migration 0008), so it
+# works on SQLite and PostgreSQL alike. The API's per-token throttle counts in it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "resolve_cache",
+    }
+}
+
+# The API (escalations/api, docs/adr/0011-api.md): a person's own token only, every view
+# needs it, refusals as application/problem+json, a throttle per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["escalations.api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["escalations.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("RESOLVE_API_RATE", "120/min")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "escalations.api.problems.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "escalations.api.problems.problem_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Resolve API",
+    "DESCRIPTION": (
+        "For agency case systems: the escalations a person may see, what they may do now, "
+        "and doing it, with that person's own API token."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
 # history cannot be reverted from the admin: that would bypass the state machine

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 
 from escalations.models import Escalation, User
 from escalations.selectors import escalation_open
@@ -19,6 +20,18 @@ def visible_escalation(request: HttpRequest, reference: str, *, log: bool = Fals
         return escalation_open(user=user, reference=reference, log=log)
     except Escalation.DoesNotExist as missing:
         raise Http404("No such escalation") from missing
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 404 page; under ``/api/`` a problem (RFC 9457), as every API answer is."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"type": "urn:resolve:problem:404", "title": "Not found", "status": 404,
+             "detail": "There is nothing at this address.", "instance": request.path},
+            status=404,
+            content_type="application/problem+json",
+        )  # fmt: skip
+    return defaults.page_not_found(request, exception)
 
 
 @login_not_required

@@ -581,6 +581,12 @@ def _people_contacts(s: Scene) -> None:
     s.go(f"/people/agencies/{s.world.csc.agency.pk}/contacts/", "Stage contacts")
 
 
+@case("api-tokens")
+def _api_tokens(s: Scene) -> None:
+    s.sign_in(s.world.csc.manager)
+    s.go("/account/api-tokens/", "API tokens")
+
+
 @case("annual-report")
 def _report(s: Scene) -> None:
     s.escalated()

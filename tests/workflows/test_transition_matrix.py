@@ -399,10 +399,11 @@ class Case:
         return self.scene.escalation(self.state, VARIANT.get(self.action))
 
 
-def _hand_over(escalation: Escalation, user: User) -> Callable[[], Any]:
-    """To a colleague with the same role in the same agency, who holds nothing (holders are
-    fixed when a stage starts, so one who joins now does not hold this stage). The lead, who
-    holds nothing before stage 4, hands over the receiving holder's stage for them (ADR 5)."""
+def hand_over_people(escalation: Escalation, user: User) -> tuple[User, User]:
+    """Whose holding, and to whom: a colleague with the same role in the same agency, who
+    holds nothing (holders are fixed when a stage starts, so one who joins now does not hold
+    this stage). The lead, who holds nothing before stage 4, hands over the receiving
+    holder's stage for them (ADR 5)."""
     holder = user
     if user.membership.role == Role.PARTNERSHIP_LEAD and escalation.stage < 4:
         holder = User.objects.get(pk=min(current_holder_ids(escalation, "receiving")))
@@ -410,6 +411,11 @@ def _hand_over(escalation: Escalation, user: User) -> Callable[[], Any]:
     colleague = make_user(
         partnership=membership.partnership, role=membership.role, agency=membership.agency
     )
+    return holder, colleague
+
+
+def _hand_over(escalation: Escalation, user: User) -> Callable[[], Any]:
+    holder, colleague = hand_over_people(escalation, user)
     return lambda: services.escalation_hand_over(
         escalation=escalation, by=user, to=colleague, holder=holder
     )

@@ -45,6 +45,11 @@ def _open(s: Situation, expected_stage: int | None) -> Answer:
         return conflict(
             f"{e.reference} is {e.get_status_display().lower()}: nothing more can change."
         )
+    if expected_stage is not None and expected_stage > e.stage:
+        return conflict(
+            f"{e.reference} is at stage {e.stage}, not stage {expected_stage}; nothing was "
+            "changed. Read the latest position and try again."
+        )
     if expected_stage is not None and expected_stage != e.stage:
         return conflict(
             f"{e.reference} has moved on to stage {e.stage} since this form was opened at "
