@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from rest_framework.test import APIClient
 
 from escalations.api_tokens import api_token_create
@@ -21,9 +20,3 @@ def client_for(user: User, *, days: int = 90) -> APIClient:
 
 def post(client: APIClient, path: str, data: dict[str, Any] | None = None, **headers: Any) -> Any:
     return client.post(path, data or {}, format="json", headers=headers)
-
-
-@pytest.fixture
-def api(world):
-    """``api(user)``: a client for that person."""
-    return client_for
