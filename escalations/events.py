@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from . import webhooks
 from .models import Escalation, Event, EventKind
 
 
@@ -17,4 +18,6 @@ def record_event(escalation: Escalation, kind: EventKind) -> Event:
     now = timezone.now()
     Escalation.objects.filter(pk=escalation.pk).update(updated_at=now)
     escalation.updated_at = now
-    return Event.objects.create(escalation=escalation, kind=kind, stage=escalation.stage, at=now)
+    event = Event.objects.create(escalation=escalation, kind=kind, stage=escalation.stage, at=now)
+    webhooks.queue(event)
+    return event

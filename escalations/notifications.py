@@ -2,27 +2,38 @@
 
 Rows are written in the transition's own transaction, so a change and the news of it are
 committed together or not at all. Delivery runs later, from the timer loop or a worker, through
-Django's mail framework. A failed send keeps the row with its attempts and error and is retried
-with a growing back-off. Emails carry the reference, the stage and a link, never case content.
+Django's mail framework, on a lease (``escalations.outbox``): a small batch at a time, each
+message marked sent in its own transaction once the mail server has it. A failed send keeps the
+row with its attempts and error and is retried with a growing back-off, without holding up the
+rest. Delivery is at least once: a message sent again after a worker died carries the same
+``Message-ID``. Emails carry the reference, the stage and a link, never case content.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
+import time
 from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import Escalation, Notification, NotificationEvent, User
+from .outbox import backoff, lease, new_worker, release, settle
+
+__all__ = ["backoff", "deliver_due", "message_id", "notify"]
 
 logger = logging.getLogger(__name__)
 
-MAX_BACKOFF = dt.timedelta(hours=6)
+BATCH = 20  # messages leased at a time, over one SMTP connection
+LEASE = dt.timedelta(minutes=5)  # a killed worker's messages go back to the queue after this
+TIME_BUDGET = 30.0  # seconds of sending per sweep; EMAIL_TIMEOUT bounds each message
 
 
 def notify(
@@ -43,12 +54,7 @@ def notify(
     return Notification.objects.bulk_create(rows)
 
 
-def backoff(attempts: int) -> dt.timedelta:
-    """1, 2, 4, 8... minutes after each failed attempt, at most six hours."""
-    return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
-
-
-def _message(notification: Notification) -> EmailMultiAlternatives:
+def _message(notification: Notification, connection: Any = None) -> EmailMultiAlternatives:
     escalation = notification.escalation
     context = {
         "notification": notification,
@@ -62,49 +68,92 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
         subject=subject,
         body=render_to_string("emails/notification.txt", context),
         to=[notification.recipient.email],
+        headers={"Message-ID": message_id(notification)},
+        connection=connection,
     )
     message.attach_alternative(render_to_string("emails/notification.html", context), "text/html")
     return message
 
 
-def deliver_due(*, limit: int = 200) -> tuple[int, int]:
-    """Send what is due; return (sent, failed). Rows are claimed with SKIP LOCKED on
-    PostgreSQL so two delivery loops never send the same row twice."""
+def message_id(notification: Notification) -> str:
+    """The same on every attempt, so that a message sent twice (a worker killed between the
+    mail server's acceptance and marking it sent) is one message to mail clients."""
+    domain = urlsplit(settings.SITE_URL).hostname or "resolve.invalid"
+    return f"<notification-{notification.pk}@{domain}>"
+
+
+def deliver_due(*, limit: int = 200, budget: float = TIME_BUDGET) -> tuple[int, int]:
+    """Send what is due, a leased batch at a time over one SMTP connection; return (sent,
+    failed). Each message is marked in its own short transaction as soon as the server has
+    it; a failure backs off that message alone. Stops taking new batches after ``budget``
+    seconds (well inside the Celery task's time limit) and hands back what it has not tried."""
+    worker, started = new_worker(), time.monotonic()
     sent = failed = 0
-    with transaction.atomic():
-        batch = list(
-            Notification.objects.due()
-            .select_for_update(skip_locked=True, of=("self",))
-            .select_related("escalation", "recipient")
-            .order_by("next_attempt_at")[:limit]
+    while sent + failed < limit:
+        batch = lease(
+            Notification.objects.due().select_related("escalation", "recipient"),
+            worker=worker,
+            batch=min(BATCH, limit - sent - failed),
+            lease_for=LEASE,
         )
-        for notification in batch:
-            if _deliver(notification):
-                sent += 1
-            else:
-                failed += 1
+        if not batch:
+            break
+        done, bad, untried = _send_batch(batch, worker=worker, until=started + budget)
+        sent, failed = sent + done, failed + bad
+        if untried:
+            release(untried, worker=worker)
+            break
     return sent, failed
 
 
-def _deliver(notification: Notification) -> bool:
-    now = timezone.now()
-    notification.attempts += 1
+def _send_batch(
+    batch: list[Notification], *, worker: str, until: float
+) -> tuple[int, int, list[Notification]]:
+    connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
+    _open(connection)
+    sent = failed = 0
     try:
-        if not notification.recipient.email:
-            raise ValueError("The recipient has no email address.")
-        _message(notification).send()
-    except Exception as error:  # any transport failure: keep the row and retry later
-        notification.last_error = f"{type(error).__name__}: {error}"[:500]
-        notification.next_attempt_at = now + backoff(notification.attempts)
-        notification.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-        logger.warning(
-            "Notification %s not delivered (attempt %s): %s",
-            notification.pk,
-            notification.attempts,
-            type(error).__name__,
-        )
-        return False
-    notification.sent_at = now
-    notification.last_error = ""
-    notification.save(update_fields=["attempts", "last_error", "sent_at"])
-    return True
+        for position, notification in enumerate(batch):
+            if time.monotonic() > until:
+                return sent, failed, batch[position:]
+            try:
+                if not notification.recipient.email:
+                    raise ValueError("The recipient has no email address.")
+                _message(notification, connection).send()
+            except Exception as error:  # any transport failure: this message backs off alone
+                failed += 1
+                _failed(notification, error, worker=worker)
+                if isinstance(error, (OSError, smtplib.SMTPServerDisconnected)):
+                    connection.close()  # a dropped connection is opened afresh for the next
+                    _open(connection)
+                continue
+            sent += 1
+            settle(notification, worker=worker, sent_at=timezone.now(), last_error="")
+    finally:
+        connection.close()
+    return sent, failed, []
+
+
+def _open(connection: Any) -> None:
+    """One connection for the batch. If the server cannot be reached, each message will say
+    so as it fails, and back off."""
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException):
+        connection.close()
+
+
+def _failed(notification: Notification, error: Exception, *, worker: str) -> None:
+    attempts = notification.attempts + 1
+    settle(
+        notification,
+        worker=worker,
+        last_error=f"{type(error).__name__}: {error}"[:500],
+        next_attempt_at=timezone.now() + backoff(attempts),
+    )
+    logger.warning(
+        "Notification %s not delivered (attempt %s): %s",
+        notification.pk,
+        attempts,
+        type(error).__name__,
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import dashboard, detail, inbox, notifications, people, raising, tokens
+from .views import dashboard, detail, inbox, notifications, people, raising, tokens, webhooks
 
 app_name = "escalations"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("notifications/", notifications.notification_list, name="notifications"),
     path("people/", include(people.urlpatterns)),
     path("account/api-tokens/", include(tokens.urlpatterns)),
+    path("webhooks/", include(webhooks.urlpatterns)),
 ]

@@ -10,6 +10,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from escalations import webhooks
 from escalations.notifications import deliver_due
 
 logger = logging.getLogger("workflows.timers")
@@ -56,6 +57,8 @@ def _fire(task: Task) -> int:
 
 
 def sweep() -> tuple[int, int, int]:
+    """(timers fired, messages sent, messages failed): emails and webhook deliveries."""
     fired = fire_due_timers()
     sent, failed = deliver_due()
-    return fired, sent, failed
+    delivered, undelivered = webhooks.deliver_due()
+    return fired, sent + delivered, failed + undelivered

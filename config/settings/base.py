@@ -143,6 +143,12 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+# plain http webhooks to 127.0.0.1 (the test suite's own receiver); never on in production
+RESOLVE_WEBHOOKS_ALLOW_LOOPBACK_HTTP = False
+
+# seconds a mail server may take over one message: well inside a sweep's time (Celery kills a
+# sweep at 50 s), so a slow server costs one message, not the sweep
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Resolve <resolve@localhost>")
 
 # Timers and email: `manage.py run_timers --loop` by default. Larger deployments run the same

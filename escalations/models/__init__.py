@@ -27,6 +27,7 @@ from .partnership import (
 )
 from .published import PublishedReport
 from .records import Notification, NotificationEvent, Signposting, ViewLog
+from .webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "Agency",
@@ -65,4 +66,6 @@ __all__ = [
     "Subject",
     "User",
     "ViewLog",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

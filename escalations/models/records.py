@@ -29,14 +29,32 @@ class NotificationEvent(models.TextChoices):
     HANDED_OVER = "handed_over", "A stage was handed to you"
     NOTE = "note", "A note was added"
     TIMER_FAILED = "timer_failed", "A timer failed and needs a re-run"
+    WEBHOOK_FAILING = "webhook_failing", "An agency system has stopped taking events"
+
+
+class OutboxRow(models.Model):
+    """A row a delivery worker leases, tries and settles (``escalations.outbox``): when it is
+    next due, how often it was tried and the last error, and the current lease."""
+
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    leased_until = models.DateTimeField(null=True, blank=True)
+    leased_by = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        abstract = True
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def due(self) -> NotificationQuerySet:
         return self.filter(sent_at__isnull=True, next_attempt_at__lte=timezone.now())
 
+    def unsent(self) -> NotificationQuerySet:
+        return self.filter(sent_at__isnull=True)
 
-class Notification(models.Model):
+
+class Notification(OutboxRow):
     """A durable outbox row per recipient and event, written in the transition's
     transaction, delivered by email and listed in the app. Retries are not changes, so it
     keeps no history."""
@@ -48,9 +66,6 @@ class Notification(models.Model):
     event = models.CharField(max_length=30, choices=NotificationEvent.choices)
     stage = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

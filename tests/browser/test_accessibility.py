@@ -587,6 +587,12 @@ def _api_tokens(s: Scene) -> None:
     s.go("/account/api-tokens/", "API tokens")
 
 
+@case("agency-systems")
+def _webhooks(s: Scene) -> None:
+    s.sign_in(s.world.lead)
+    s.go("/webhooks/", "Agency systems")
+
+
 @case("annual-report")
 def _report(s: Scene) -> None:
     s.escalated()

@@ -76,7 +76,7 @@ def expected(url_kind: str, who: str) -> int:
         return 200 if who in RAISERS else 403
     if url_kind in ("dashboard", "report"):
         return 200 if who in TEAM | {"analyst"} else 403
-    if url_kind == "people":
+    if url_kind in ("people", "webhooks"):
         return 200 if who == "lead" else 403
     if url_kind in ("notifications", "api_tokens"):
         return 200
@@ -94,6 +94,7 @@ URLS = {
     "dashboard": "/dashboard/",
     "notifications": "/notifications/",
     "api_tokens": "/account/api-tokens/",
+    "webhooks": "/webhooks/",
     "api_docs": "/api/v1/docs/",
     "api_schema": "/api/v1/schema/",
     "people": "/people/",

@@ -131,3 +131,35 @@ def test_two_sweeps_at_once_fire_each_timer_once(world, clock):
         assert StageRecord.objects.filter(escalation=escalation).count() == 2
     breaches = Notification.objects.filter(event=NotificationEvent.BREACHED)
     assert breaches.count() == 3 * 4  # four people told per escalation, once each
+
+
+def test_two_delivery_workers_leasing_at_once_never_take_the_same_message(world, clock):
+    """The outbox's lease is a conditional update, not FOR UPDATE: two workers racing for the
+    same due rows get disjoint batches, and nothing is lost."""
+    from escalations.models import Role
+    from escalations.notifications import LEASE
+    from escalations.outbox import lease
+    from tests.factories import make_user
+
+    people = [
+        make_user(partnership=world.partnership, role=Role.PRACTITIONER, agency=world.csc.agency)
+        for _ in range(30)
+    ]
+    Notification.objects.bulk_create(
+        Notification(recipient=person, event=NotificationEvent.TIMER_FAILED) for person in people
+    )
+
+    def take(worker: str) -> Callable[[], object]:
+        return lambda: {
+            n.pk
+            for n in lease(Notification.objects.due(), worker=worker, batch=20, lease_for=LEASE)
+        }
+
+    first, second = race(take("one"), take("two"))
+    assert isinstance(first, set)
+    assert isinstance(second, set)
+    assert not first & second
+    rest = take("three")()  # what neither took is still there for the next batch
+    assert isinstance(rest, set)
+    assert not rest & (first | second)
+    assert len(first | second | rest) == 30

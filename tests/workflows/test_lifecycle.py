@@ -613,6 +613,7 @@ def test_the_partnership_team_is_not_copied_in_at_stage_1(world, clock):
 def test_a_notification_row_holds_no_case_content(world, clock):
     fields = {field.name for field in Notification._meta.concrete_fields}
     delivery = {"id", "created_at", "next_attempt_at", "attempts", "last_error", "sent_at"}
+    delivery |= {"leased_until", "leased_by"}  # the outbox lease: which worker, until when
     assert fields - delivery - {"read_at"} == {"escalation", "recipient", "event", "stage"}
 
 

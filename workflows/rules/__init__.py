@@ -33,6 +33,7 @@ from .actions import (
     may_withdraw,
 )
 from .roles import (
+    may_connect_systems,
     may_manage_people,
     may_oversee,
     may_publish,
@@ -64,6 +65,7 @@ __all__ = [
     "may_accept_extension",
     "may_acknowledge",
     "may_add_note",
+    "may_connect_systems",
     "may_escalate",
     "may_hand_over",
     "may_manage_people",

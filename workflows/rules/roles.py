@@ -72,6 +72,13 @@ def may_publish(by: User | None, partnership: Partnership | None = None) -> Answ
     return ALLOWED
 
 
+def may_connect_systems(by: User | None, partnership: Partnership | None = None) -> Answer:
+    """Only the partnership lead subscribes agencies' case systems to events (webhooks)."""
+    if _role_in(by, (Role.PARTNERSHIP_LEAD,), partnership) is None:
+        return forbid("Only the partnership business manager can connect agencies' systems.")
+    return ALLOWED
+
+
 def may_manage_people(by: User | None, partnership: Partnership | None = None) -> Answer:
     """Only the partnership lead invites people, sets roles, agencies and stage contacts, and
     deactivates leavers, and only in their own partnership."""
