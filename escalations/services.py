@@ -242,10 +242,19 @@ def escalation_hand_over(
 
 
 def escalation_record_on_case_file(
-    *, escalation: Escalation, by: User, stage: int, reference: str
+    *,
+    escalation: Escalation,
+    by: User,
+    stage: int,
+    reference: str,
+    expected_stage: int | None = None,
 ) -> Escalation:
     return holding.record_on_case_file(
-        escalation_id=escalation.pk, by=by, stage=stage, reference=reference
+        escalation_id=escalation.pk,
+        by=by,
+        stage=stage,
+        reference=reference,
+        expected_stage=expected_stage,
     )
 
 
@@ -262,6 +271,10 @@ def signposting_record(*, user: User, route: str) -> Signposting:
     )
 
 
-def escalation_add_note(*, escalation: Escalation, author: User, text: str) -> Note:
+def escalation_add_note(
+    *, escalation: Escalation, author: User, text: str, expected_stage: int | None = None
+) -> Note:
     """Anyone who can see the escalation may add to it; notes are never edited."""
-    return holding.add_note(escalation_id=escalation.pk, author=author, text=text)
+    return holding.add_note(
+        escalation_id=escalation.pk, author=author, text=text, expected_stage=expected_stage
+    )

@@ -179,10 +179,12 @@ def hand_over(
     return new_row
 
 
-def record_on_case_file(*, escalation_id: int, by: User, stage: int, reference: str) -> Escalation:
+def record_on_case_file(
+    *, escalation_id: int, by: User, stage: int, reference: str, expected_stage: int | None = None
+) -> Escalation:
     """Each side confirms it recorded the stage outcome on its own case file."""
     with situation(escalation_id) as s:
-        rules.may_record_on_case_file(s, by, stage).check()
+        rules.may_record_on_case_file(s, by, stage, expected_stage=expected_stage).check()
         record, side = s.record_of(stage), rules.case_file_side(s, by, stage)
         assert record is not None
         assert side is not None
@@ -200,11 +202,13 @@ def record_on_case_file(*, escalation_id: int, by: User, stage: int, reference: 
     return s.escalation
 
 
-def add_note(*, escalation_id: int, author: User, text: str) -> Note:
+def add_note(
+    *, escalation_id: int, author: User, text: str, expected_stage: int | None = None
+) -> Note:
     """Anyone who can see the escalation may add to it, open or closed; notes are never
     edited. Those holding its current stage are told."""
     with situation(escalation_id) as s:
-        rules.may_add_note(s, author).check()
+        rules.may_add_note(s, author, expected_stage=expected_stage).check()
         text = required(text, "the note", field="text")
         note = save_with_reason(
             Note(escalation=s.escalation, author=author, text=text, created_at=s.now),

@@ -325,7 +325,7 @@ class ResolveInput(StageInput):
     learning = text(required=False, default="")
 
 
-class NoteInput(serializers.Serializer):  # type: ignore[type-arg]
+class NoteInput(StageInput):
     text = text()
 
 
@@ -342,7 +342,7 @@ class HandOverInput(StageInput):
     )  # fmt: skip
 
 
-class CaseFileInput(serializers.Serializer):  # type: ignore[type-arg]
+class CaseFileInput(StageInput):
     reference = text(help_text="Where your agency recorded the stage outcome on its case file.")
 
 

@@ -330,7 +330,10 @@ class Notes(Action):
 
     def perform(self, escalation: Escalation, data: dict[str, Any], **kwargs: Any) -> Any:
         return services.escalation_add_note(
-            escalation=escalation, author=self.caller(), text=data["text"]
+            escalation=escalation,
+            author=self.caller(),
+            text=data["text"],
+            expected_stage=data["expected_stage"],
         )
 
 
@@ -408,4 +411,5 @@ class CaseFile(Action):
             by=self.caller(),
             stage=kwargs["stage"],
             reference=data["reference"],
+            expected_stage=data["expected_stage"],
         )

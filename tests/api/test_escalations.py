@@ -241,3 +241,22 @@ def test_the_partnership_team_and_analysts_read_the_report_figures(world, clock,
 def test_practitioners_get_no_report_figures(world, clock):
     response = client_for(world.police.practitioner).get("/api/v1/reports/annual/2026/")
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("notes", {"text": "Chased by phone."}),
+    ("case-file/1", {"reference": "NICHE-1"}),
+])  # fmt: skip
+def test_a_note_or_case_file_confirmation_for_a_stage_that_has_moved_on_is_a_409(
+    world, clock, path, body
+):
+    escalation = raise_one(world)
+    services_escalate(world, escalation)
+    response = post(
+        client_for(world.police.practitioner), url(escalation, path), {**body, "expected_stage": 1}
+    )
+    assert response.status_code == 409
+    fresh = post(
+        client_for(world.police.practitioner), url(escalation, path), {**body, "expected_stage": 2}
+    )
+    assert fresh.status_code in (200, 201)

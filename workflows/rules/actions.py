@@ -45,6 +45,12 @@ def _open(s: Situation, expected_stage: int | None) -> Answer:
         return conflict(
             f"{e.reference} is {e.get_status_display().lower()}: nothing more can change."
         )
+    return _current(s, expected_stage)
+
+
+def _current(s: Situation, expected_stage: int | None) -> Answer:
+    """The escalation still stands at the stage the caller read (open or closed)."""
+    e = s.escalation
     if expected_stage is not None and expected_stage > e.stage:
         return conflict(
             f"{e.reference} is at stage {e.stage}, not stage {expected_stage}; nothing was "
@@ -238,8 +244,10 @@ def may_hand_over(
     return ALLOWED
 
 
-def may_add_note(s: Situation, by: User) -> Answer:
+def may_add_note(s: Situation, by: User, *, expected_stage: int | None = None) -> Answer:
     """Anyone who can see the escalation, open or closed (notes are never edited)."""
+    if not (answer := _current(s, expected_stage)):
+        return answer
     if not visible_escalations(by).filter(pk=s.escalation.pk).exists():
         return forbid("Only people who can see this escalation can add a note to it.")
     return ALLOWED
@@ -259,9 +267,13 @@ def case_file_side(s: Situation, by: User, stage: int) -> Side | None:
     return None
 
 
-def may_record_on_case_file(s: Situation, by: User, stage: int) -> Answer:
+def may_record_on_case_file(
+    s: Situation, by: User, stage: int, *, expected_stage: int | None = None
+) -> Answer:
     """Each side confirms, once, that it recorded a concluded stage's outcome on its own case
     file; open or closed."""
+    if not (answer := _current(s, expected_stage)):
+        return answer
     if _membership(s, by) is None:
         return _not_a_member(s)
     record = s.record_of(stage)
