@@ -179,7 +179,7 @@ def to_csv(edition: Edition) -> str:
     report is (section "about")."""
     figures = edition.figures
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out)
     writer.writerow(("section", "breakdown", "key", "value"))
     for key, about in (
         ("partnership", figures.partnership),
@@ -197,6 +197,31 @@ def to_csv(edition: Edition) -> str:
             (cell.section, cell.breakdown, cell.key, _csv_value(figure.value, cell.kind))
         )
     return out.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula (=, +, -, @, a tab or a carriage return
+    first: an agency's name or a learning theme typed that way) is kept as text."""
+    if not cell.startswith(FORMULA_STARTS):
+        return cell
+    try:
+        float(cell)  # a number, such as a fall of -3, stays a number
+    except ValueError:
+        return "'" + cell
+    return cell
+
+
+class SafeCsvWriter:
+    """csv.writer whose every text cell is neutralised (OWASP: CSV injection)."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: tuple[str, ...]) -> None:
+        self._writer.writerow([neutralised(str(cell)) for cell in row])
 
 
 def _csv_value(value: Shown, kind: str) -> str:

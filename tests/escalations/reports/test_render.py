@@ -4,6 +4,7 @@ DESIGN.md section 7, tidy CSV, the standalone HTML and the PDF."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -12,7 +13,7 @@ import subprocess
 
 import pytest
 
-from escalations.reports.render import render, to_csv, to_json
+from escalations.reports.render import neutralised, render, to_csv, to_json
 from escalations.reports.suppression import PUBLIC, SUPPRESSED, build_edition
 
 CONTRACT = {
@@ -99,7 +100,8 @@ def test_the_public_csv_says_suppressed(figures):
 def test_the_html_document_stands_alone_with_its_charts(figures):
     html = render(build_edition(figures), "html").decode()
     assert html.startswith("<!DOCTYPE html>")
-    assert html.count("<svg") == 4
+    assert html.count('src="data:image/svg+xml;base64,') == 4  # charts as images, no inline SVG
+    assert "<svg" not in html
     assert "Page " in html  # the footer's counter, for the PDF
     assert "Northshire Academy (Education: school)" in html  # raised none
 
@@ -231,3 +233,18 @@ def test_the_methodology_dates_a_policy_version_in_uk_time(figures):
     )
     html = render(build_edition(moved), "html").decode()
     assert f"Policy version {version.version} (from 1 April 2025)" in html
+
+
+@pytest.mark.parametrize(
+    "typed", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"]
+)
+def test_a_csv_cell_a_spreadsheet_would_run_is_kept_as_text(typed):
+    assert neutralised(typed) == "'" + typed
+    assert neutralised("-3") == "-3"  # a number stays a number
+    assert neutralised("Northshire Police") == "Northshire Police"
+
+
+def test_an_agency_named_like_a_formula_is_neutralised_in_the_csv(figures, db):
+    edition = build_edition(dataclasses.replace(figures, partnership="=cmd|' /C calc'!A0"))
+    rows = list(csv.reader(io.StringIO(to_csv(edition))))
+    assert rows[1][3] == "'=cmd|' /C calc'!A0"
