@@ -36,6 +36,10 @@ from .stages import begin_stage, holders
 from .states import status_for_stage
 from .timescales import Clock
 
+# the raiser acted under child protection procedures just now, not weeks ago: a time long
+# before the raise is a mistyped year or the wrong route (a past harm is not immediate risk)
+ACTED_WITHIN = dt.timedelta(days=7)
+
 
 @dataclass(frozen=True)
 class ChildDetails:
@@ -178,11 +182,12 @@ def _check_urgency(
     one may start at stage 2 or 3."""
     if immediate_risk:
         urgent = True
-        if acted_at is None or acted_at > timezone.now():
+        now = timezone.now()
+        if acted_at is None or acted_at > now or acted_at < now - ACTED_WITHIN:
             raise Invalid(
                 "A child at immediate risk needs action now under child protection procedures "
                 "(police on 999, or the children's social care front door): enter when you "
-                "acted.",
+                "acted, within the last 7 days.",
                 field="immediate_action_at",
             )
     if start_stage not in (1, 2, 3):

@@ -22,7 +22,7 @@ from workflows.inputs import (
     within_extension_limit,
 )
 
-from .fields import DateInputField, date_error, text_field
+from .fields import DateInputField, RecordChoiceField, date_error, text_field
 
 __all__ = [
     "AcceptExtensionForm",
@@ -44,7 +44,7 @@ STALE_FORM = (
 
 
 def person_choice(label: str, error: str, **kwargs: Any) -> forms.ModelChoiceField[User]:
-    return forms.ModelChoiceField(
+    return RecordChoiceField(
         queryset=User.objects.none(),
         label=label,
         widget=forms.RadioSelect,
@@ -80,7 +80,7 @@ class ActionForm(forms.Form):
 
 
 class AcknowledgeForm(ActionForm):
-    holder = forms.ModelChoiceField(
+    holder = RecordChoiceField(
         queryset=User.objects.none(),
         label="Who holds this escalation for your agency?",
         help_text="They will be the named holder: the person the raising agency deals with.",

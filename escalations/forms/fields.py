@@ -13,6 +13,37 @@ from django.core.exceptions import ValidationError
 
 from escalations.models.escalation import TEXT_LIMIT
 
+LARGEST_ID = 2**63 - 1
+
+
+def _is_id(value: Any) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and 0 < int(text) <= LARGEST_ID
+
+
+class RecordChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A choice of record by id: anything but an id the database could hold is not on the
+    list (a 20-digit number would otherwise overflow the query and fail as a server error)."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not _is_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class RecordsChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """As ``RecordChoiceField``, for a choice of several."""
+
+    def _check_values(self, value: Any) -> Any:
+        for one in value:
+            if not _is_id(one):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": one},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
+
 
 def text_field(
     label: str,

@@ -12,6 +12,8 @@ from escalations.models import Agency, Membership, Partnership, Role, User
 from escalations.models.choices import AGENCY_ROLES, PARTNERSHIP_ROLES
 from escalations.people import CONTACT_STAGES, Holding, contact_candidates
 
+from .fields import RecordChoiceField, RecordsChoiceField
+
 NAME_LIMIT = 150
 
 
@@ -24,7 +26,7 @@ class _PlacementForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     role = forms.ChoiceField(choices=[("", "Choose a role"), *Role.choices])
-    agency = forms.ModelChoiceField(
+    agency = RecordChoiceField(
         queryset=Agency.objects.none(),
         required=False,
         empty_label="None: partnership staff",
@@ -123,7 +125,7 @@ class StageContactsForm(forms.Form):
             current[contact.stage].append(contact.user_id)
         fallback = {1: "practitioner", 2: "manager", 3: "senior manager"}
         for stage in CONTACT_STAGES:
-            self.fields[f"stage_{stage}"] = forms.ModelMultipleChoiceField(
+            self.fields[f"stage_{stage}"] = RecordsChoiceField(
                 queryset=candidates,
                 required=False,
                 widget=forms.CheckboxSelectMultiple,

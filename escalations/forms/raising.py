@@ -32,7 +32,7 @@ from escalations.models import (
 from escalations.models.escalation import TEXT_LIMIT
 from workflows.inputs import CASE_NUMBER_LIMIT, LEVEL_OF_NEED_LIMIT, is_case_number
 
-from .fields import DateInputField, date_error, date_input_data, text_field
+from .fields import DateInputField, RecordChoiceField, date_error, date_input_data, text_field
 
 __all__ = [
     "CASE_NUMBER_LIMIT",
@@ -452,7 +452,7 @@ def receiving_agencies(context: RaiseContext) -> QuerySet[Agency]:
 
 
 class AgencyForm(RaiseForm):
-    receiving_agency = forms.ModelChoiceField(
+    receiving_agency = RecordChoiceField(
         queryset=Agency.objects.none(),
         label="Which agency made the decision you disagree with?",
         help_text="The escalation goes to this agency.",

@@ -9,11 +9,11 @@ from django.db.models import QuerySet
 
 from escalations.models import Agency
 
-from .fields import text_field
+from .fields import RecordChoiceField, text_field
 
 
 class WebhookForm(forms.Form):
-    agency = forms.ModelChoiceField(
+    agency = RecordChoiceField(
         queryset=Agency.objects.none(),
         label="Which agency's system is it?",
         help_text="It will be told of the escalations this agency raised or received.",

@@ -76,6 +76,10 @@ class Partnership(models.Model):
         return policy
 
 
+MAX_WORKING_DAYS = 30  # a stage of six weeks is already more than any published policy allows
+MAX_URGENT_HOURS = 168  # a week, for an urgent escalation
+
+
 class Policy(models.Model):
     """A version of the partnership's escalation policy. An escalation keeps the version it
     was raised under for its whole life, so a version in use is never edited: a change is a
@@ -84,16 +88,37 @@ class Policy(models.Model):
     partnership = models.ForeignKey(Partnership, models.PROTECT, related_name="policies")
     version = models.PositiveIntegerField()
     effective_from = models.DateTimeField(default=timezone.now)
-    acknowledge_days = models.PositiveSmallIntegerField(default=1)
-    stage_1_days = models.PositiveSmallIntegerField(default=3)
-    stage_2_days = models.PositiveSmallIntegerField(default=3)
-    stage_3_days = models.PositiveSmallIntegerField(default=5)
-    stage_4_days = models.PositiveSmallIntegerField(default=10)
-    urgent_acknowledge_hours = models.PositiveSmallIntegerField(default=2)
-    urgent_stage_1_hours = models.PositiveSmallIntegerField(default=24)
-    urgent_stage_2_hours = models.PositiveSmallIntegerField(default=24)
-    urgent_stage_3_hours = models.PositiveSmallIntegerField(default=24)
-    urgent_stage_4_hours = models.PositiveSmallIntegerField(default=48)
+    # bounded: a stage of a year would be no escalation policy (working days, clock hours)
+    acknowledge_days = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_WORKING_DAYS)]
+    )
+    stage_1_days = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(MAX_WORKING_DAYS)]
+    )
+    stage_2_days = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(MAX_WORKING_DAYS)]
+    )
+    stage_3_days = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(MAX_WORKING_DAYS)]
+    )
+    stage_4_days = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(1), MaxValueValidator(MAX_WORKING_DAYS)]
+    )
+    urgent_acknowledge_hours = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(MAX_URGENT_HOURS)]
+    )
+    urgent_stage_1_hours = models.PositiveSmallIntegerField(
+        default=24, validators=[MinValueValidator(1), MaxValueValidator(MAX_URGENT_HOURS)]
+    )
+    urgent_stage_2_hours = models.PositiveSmallIntegerField(
+        default=24, validators=[MinValueValidator(1), MaxValueValidator(MAX_URGENT_HOURS)]
+    )
+    urgent_stage_3_hours = models.PositiveSmallIntegerField(
+        default=24, validators=[MinValueValidator(1), MaxValueValidator(MAX_URGENT_HOURS)]
+    )
+    urgent_stage_4_hours = models.PositiveSmallIntegerField(
+        default=48, validators=[MinValueValidator(1), MaxValueValidator(MAX_URGENT_HOURS)]
+    )
     cutoff = models.TimeField(default=dt.time(17, 0))
     reminder_time = models.TimeField(default=dt.time(9, 0))
     escalate_on_breach = models.BooleanField(

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from escalations.forms.fields import RecordChoiceField
 from escalations.inbox import (
     Clock,
     figures_for,
@@ -29,7 +30,7 @@ PAGE_SIZE = 50
 class DashboardFilters(forms.Form):
     """A GET form that narrows the list; it writes nothing."""
 
-    agency = forms.ModelChoiceField(
+    agency = RecordChoiceField(
         queryset=Agency.objects.none(),
         required=False,
         empty_label="Any agency",

@@ -431,3 +431,13 @@ def test_a_raiser_who_leaves_hands_their_side_to_a_colleague(client, world, cloc
     assert StageHolder.objects.filter(
         stage_record__escalation=escalation, user=world.police.colleague, side="raising", until=None
     ).exists()
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "-1", "1e3", "٣"])
+def test_a_number_no_record_could_have_is_a_form_error_not_a_server_error(client, world, value):
+    before = set(StageContact.objects.values_list("pk", flat=True))
+    client.force_login(world.lead)
+    response = client.post(contacts_url(world.csc.agency), {"stage_1": [value]})
+    assert response.status_code == 200
+    assert response.context["form"].errors["stage_1"]
+    assert set(StageContact.objects.values_list("pk", flat=True)) == before

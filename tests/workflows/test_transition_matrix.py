@@ -975,3 +975,12 @@ def test_an_acknowledgement_form_for_a_stage_that_has_moved_on_is_refused(scene,
         services.escalation_acknowledge(
             escalation=escalation, by=scene.world.csc.manager, expected_stage=1
         )
+
+
+def test_a_time_of_action_long_before_the_raise_is_refused(world, clock):
+    raise_refused(
+        world,
+        "within the last 7 days",
+        immediate_risk=True,
+        immediate_action_at=timezone.now() - dt.timedelta(days=8),
+    )
