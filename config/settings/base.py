@@ -114,6 +114,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "escalations.passwords.TellTheOwner"},
 ]
 # A strict Content-Security-Policy (django-csp 4): scripts, styles, fonts and frames only from
 # the service itself, no inline script or style; charts are images (data: URIs), as in the PDF

@@ -50,6 +50,7 @@ class AnnualReport(ApiView):
             )
         except ReportError as error:
             raise Invalid(str(error), field="date_from") from error
+        rules.may_read_figures_for(self.caller(), period.start, period.end).check()
         edition = build_edition(
             compute_figures(partnership=membership.partnership, period=period),
             options["edition"],

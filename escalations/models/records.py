@@ -30,6 +30,7 @@ class NotificationEvent(models.TextChoices):
     NOTE = "note", "A note was added"
     TIMER_FAILED = "timer_failed", "A timer failed and needs a re-run"
     WEBHOOK_FAILING = "webhook_failing", "An agency system has stopped taking events"
+    PASSWORD_CHANGED = "password_changed", "Your Resolve password was changed"
 
 
 class OutboxRow(models.Model):

@@ -62,6 +62,11 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
             )
         except ReportError as error:
             options.add_error(None, str(error))
+    if period is not None and not (
+        may := rules.may_read_figures_for(membership.user, period.start, period.end)
+    ):
+        options.add_error(None, may.reason)
+        period = None
     if period is None:
         context = {"year": year, "options": options, "form": options}
         return render(request, "reports/annual.html", context, status=400)

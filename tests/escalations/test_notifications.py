@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from escalations.models import Notification, NotificationEvent
 from escalations.notifications import backoff, deliver_due
@@ -54,3 +55,23 @@ def test_a_deactivated_person_gets_no_more_email(world, clock):
     world.csc.practitioner.save()
     raise_one(world)
     assert not Notification.objects.filter(recipient=world.csc.practitioner).exists()
+
+
+def test_a_password_change_tells_its_owner(world, clock):
+    person = world.police.practitioner
+    person.last_login = timezone.now()  # they have signed in before: this is a change
+    person.set_password("a new long passphrase 7")
+    person.save()
+    assert deliver_due() == (1, 0)
+    message = mail.outbox[0]
+    assert message.to == [person.email]
+    assert "password was changed" in message.subject
+    assert "tell your partnership business manager" in message.body
+
+
+def test_a_first_password_from_an_invitation_is_no_change_to_warn_of(world, clock):
+    person = world.police.colleague
+    person.last_login = None
+    person.set_password("a new long passphrase 7")
+    person.save()
+    assert not Notification.objects.filter(event=NotificationEvent.PASSWORD_CHANGED).exists()

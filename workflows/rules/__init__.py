@@ -40,6 +40,7 @@ from .roles import (
     may_raise,
     may_read_cases,
     may_read_figures,
+    may_read_figures_for,
 )
 from .situation import (
     ALLOWED,
@@ -75,6 +76,7 @@ __all__ = [
     "may_raise",
     "may_read_cases",
     "may_read_figures",
+    "may_read_figures_for",
     "may_record_on_case_file",
     "may_resolve",
     "may_respond",

@@ -7,6 +7,9 @@ written once.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+
 from escalations.models import Membership, Partnership, Role, User
 from workflows.holders import membership_of
 
@@ -61,6 +64,30 @@ def may_read_figures(by: User | None, partnership: Partnership | None = None) ->
         return forbid(
             "The annual report and the partnership's figures are for the partnership team "
             "and analysts. Ask your partnership business manager for the published report."
+        )
+    return ALLOWED
+
+
+def _a_month_on(day: dt.date) -> dt.date:
+    """The same day next month (the last day of next month when it has no such day)."""
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def may_read_figures_for(
+    by: User | None, start: dt.date, end: dt.date, partnership: Partnership | None = None
+) -> Answer:
+    """Figures for the period from ``start`` to ``end``: an analyst only for a month or more
+    (a week's figures beside the next week's could single out one child's case); the
+    partnership team for any period."""
+    if not (answer := may_read_figures(by, partnership)):
+        return answer
+    membership = membership_of(by)
+    assert membership is not None
+    if membership.role == Role.ANALYST and end < _a_month_on(start) - dt.timedelta(days=1):
+        return forbid(
+            "Analysts see figures for a month or longer: choose a period of at least a month. "
+            "Shorter periods could single out one child's case."
         )
     return ALLOWED
 

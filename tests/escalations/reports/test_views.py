@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from tests.api.conftest import client_for
 from tests.factories import make_world, raise_one
 
 pytestmark = pytest.mark.django_db
@@ -272,3 +273,38 @@ def test_each_partnership_sees_only_its_own_figures(client, raised):
     client.force_login(other.lead)
     data = json.loads(client.get(URL, {"format": "json"}).content)
     assert data["raised"] == 0
+
+
+def iso(date: tuple[str, str, str]) -> str:
+    day, month, year = date
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "analyst_sees"),
+    [
+        (("1", "12", "2026"), ("31", "12", "2026"), True),  # a calendar month
+        (("15", "11", "2026"), ("14", "12", "2026"), True),  # a month from mid-month
+        (("1", "12", "2026"), ("30", "12", "2026"), False),  # a day short
+        (("2", "12", "2026"), ("2", "12", "2026"), False),  # one day
+    ],
+)
+def test_analysts_get_no_figures_for_less_than_a_month_at_any_door(
+    client, raised, first, last, analyst_sees
+):
+    query = period(first, last)
+    client.force_login(raised.analyst)
+    page = client.get(URL, query)
+    download = client.get(URL, {**query, "format": "csv"})
+    api = client_for(raised.analyst).get(
+        "/api/v1/reports/annual/2026/", {"date_from": iso(first), "date_to": iso(last)}
+    )
+    if analyst_sees:
+        assert (page.status_code, download.status_code, api.status_code) == (200, 200, 200)
+    else:
+        assert page.status_code == 400
+        assert "at least a month" in page.content.decode()
+        assert download.status_code == 400
+        assert api.status_code == 403
+    client.force_login(raised.lead)
+    assert client.get(URL, {**query, "format": "csv"}).status_code == 200  # the team: any period
