@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from escalations.forms.accounts import LoggedPasswordResetForm
 from escalations.views import common, reports
 from escalations.views.invitation import InvitationConfirmView
 
@@ -17,7 +18,8 @@ accounts = [
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt"
+            email_template_name="registration/password_reset_email.txt",
+            form_class=LoggedPasswordResetForm,
         ),
         name="password_reset",
     ),

@@ -22,8 +22,9 @@ from workflows.holders import membership_of
 from workflows.inputs import required
 from workflows.refusals import Conflict, Forbidden, Invalid
 
+from . import security_log
 from .audit import save_with_reason
-from .models import ApiToken, User
+from .models import ApiToken, SecurityKind, User
 
 SCHEME = "rsv"
 DEFAULT_DAYS = 90
@@ -65,6 +66,7 @@ def api_token_create(
         by=by,
         reason=f"API token made, for {days} days",
     )
+    security_log.record(SecurityKind.API_TOKEN_MADE, by=by, subject=user, detail=str(made))
     return made, token
 
 
@@ -82,6 +84,9 @@ def api_token_revoke(*, by: User | None, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.revoked_by = by
         save_with_reason(token, by=by, reason="API token revoked")
+        security_log.record(
+            SecurityKind.API_TOKEN_REVOKED, by=by, subject=token.user, detail=str(token)
+        )
     return token
 
 
@@ -112,4 +117,8 @@ def api_token_user(raw: str) -> tuple[User, ApiToken] | None:
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+        # at most once a minute, like last_used_at: enough to see a token in use, and where from
+        security_log.record(
+            SecurityKind.API_TOKEN_USED, by=token.user, subject=token.user, detail=str(token)
+        )
     return token.user, token

@@ -43,6 +43,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("API tokens", reverse("escalations:api_tokens")))
     if rules.may_manage_people(user):  # type: ignore[arg-type]
         items.append(("People", reverse("escalations:people")))
+    if rules.may_oversee(user):  # type: ignore[arg-type]
+        items.append(("Security log", reverse("escalations:security_log")))
     if rules.may_connect_systems(user):  # type: ignore[arg-type]
         items.append(("Agency systems", reverse("escalations:webhooks")))
     path = request.path

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import NotificationEvent
+from . import security_log
+from .models import NotificationEvent, SecurityKind
 from .notifications import notify
 
 
@@ -20,6 +21,7 @@ class TellTheOwner:
     def password_changed(self, password: str, user: Any = None) -> None:
         if user is None or user.pk is None or user.last_login is None:
             return  # a first password, set from an invitation, is no change to warn of
+        security_log.record(SecurityKind.PASSWORD_CHANGED, subject=user)
         notify(escalation=None, event=NotificationEvent.PASSWORD_CHANGED, recipients=[user])
 
     def get_help_text(self) -> str:

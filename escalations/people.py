@@ -30,8 +30,18 @@ from workflows.refusals import Conflict, Forbidden, Invalid, Refused
 from workflows.stages import locked
 from workflows.states import OPEN_STATES
 
+from . import security_log
 from .audit import save_with_reason
-from .models import Agency, Membership, Partnership, Role, StageContact, StageHolder, User
+from .models import (
+    Agency,
+    Membership,
+    Partnership,
+    Role,
+    SecurityKind,
+    StageContact,
+    StageHolder,
+    User,
+)
 from .models.choices import AGENCY_ROLES, PARTNERSHIP_ROLES
 from .services import escalation_hand_over
 from .tokens import describe_lifetime, invitation_token_generator
@@ -194,6 +204,7 @@ def person_send_invitation(*, person: User, by: User) -> None:
         render_to_string("escalations/people/invitation_email.html", context), "text/html"
     )
     message.send()
+    security_log.record(SecurityKind.INVITED, by=by, subject=person)
 
 
 # --------------------------------------------------------------------------------------------
@@ -247,6 +258,8 @@ def person_update(
             after = f"{membership.get_role_display()}, {agency or 'the partnership'}"
             reason = f"Moved from {before} to {after}" if moving else "Job title changed"
             save_with_reason(membership, by=by, reason=reason)
+            if moving:
+                security_log.record(SecurityKind.ROLE_CHANGED, by=by, subject=person, detail=reason)
             if moving:
                 # contacts for a former agency or role would make them a holder there
                 _remove_contacts(StageContact.objects.filter(user=person), by=by, why="Moved")
@@ -421,6 +434,7 @@ def person_deactivate(
         _remove_contacts(StageContact.objects.filter(user=person), by=by, why=f"{person} left")
         person.is_active = False
         save_with_reason(person, by=by, reason="Deactivated: left")
+        security_log.record(SecurityKind.DEACTIVATED, by=by, subject=person)
     return person
 
 

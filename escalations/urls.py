@@ -2,7 +2,17 @@
 
 from django.urls import include, path
 
-from .views import dashboard, detail, inbox, notifications, people, raising, tokens, webhooks
+from .views import (
+    dashboard,
+    detail,
+    inbox,
+    notifications,
+    people,
+    raising,
+    security,
+    tokens,
+    webhooks,
+)
 
 app_name = "escalations"
 
@@ -15,4 +25,5 @@ urlpatterns = [
     path("people/", include(people.urlpatterns)),
     path("account/api-tokens/", include(tokens.urlpatterns)),
     path("webhooks/", include(webhooks.urlpatterns)),
+    path("security-log/", security.security_log, name="security_log"),
 ]

@@ -11,6 +11,8 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from escalations import security_log
+from escalations.models import SecurityKind
 from escalations.reports.compute import compute_figures
 from escalations.reports.options import ReportError, period_for
 from escalations.reports.render import to_json
@@ -54,5 +56,10 @@ class AnnualReport(ApiView):
         edition = build_edition(
             compute_figures(partnership=membership.partnership, period=period),
             options["edition"],
+        )
+        security_log.record(
+            SecurityKind.EXPORTED,
+            by=self.caller(),
+            detail=f"{options['edition']} report {period.start} to {period.end}, through the API",
         )
         return Response(to_json(edition))

@@ -27,6 +27,7 @@ from .partnership import (
 )
 from .published import PublishedReport
 from .records import Notification, NotificationEvent, Signposting, ViewLog
+from .security import SecurityEvent, SecurityKind
 from .webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -57,6 +58,8 @@ __all__ = [
     "Region",
     "Role",
     "Sector",
+    "SecurityEvent",
+    "SecurityKind",
     "Side",
     "Signposting",
     "SignpostRoute",

@@ -21,7 +21,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from escalations.models import Membership, Partnership, PublishedReport
+from escalations import security_log
+from escalations.models import Membership, Partnership, PublishedReport, SecurityKind
 from escalations.reports import publishing
 from escalations.reports.compute import compute_figures
 from escalations.reports.options import (
@@ -76,6 +77,9 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
     )
     fmt = options.cleaned_data["format"]
     if fmt != "html":
+        security_log.record(
+            SecurityKind.EXPORTED, by=membership.user, detail=filename(edition, fmt)
+        )
         return HttpResponse(
             render_report(edition, fmt),
             content_type=CONTENT_TYPES[fmt],
@@ -185,6 +189,11 @@ def published_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         may = rules.may_read_figures(membership.user)
         if not may:
             raise PermissionDenied(may.reason)
+        security_log.record(
+            SecurityKind.EXPORTED,
+            by=membership.user,
+            detail=f"published {report.edition} {published_filename(report)}.{fmt}",
+        )
     stem = published_filename(report)
     if fmt == "pdf":
         body, content_type = bytes(report.pdf), CONTENT_TYPES["pdf"]

@@ -587,6 +587,12 @@ def _api_tokens(s: Scene) -> None:
     s.go("/account/api-tokens/", "API tokens")
 
 
+@case("security-log")
+def _security_log(s: Scene) -> None:
+    s.sign_in(s.world.scrutineer)
+    s.go("/security-log/", "Security log")
+
+
 @case("agency-systems")
 def _webhooks(s: Scene) -> None:
     s.sign_in(s.world.lead)

@@ -76,6 +76,8 @@ def expected(url_kind: str, who: str) -> int:
         return 200 if who in RAISERS else 403
     if url_kind in ("dashboard", "report"):
         return 200 if who in TEAM | {"analyst"} else 403
+    if url_kind == "security_log":
+        return 200 if who in TEAM else 403
     if url_kind in ("people", "webhooks"):
         return 200 if who == "lead" else 403
     if url_kind in ("notifications", "api_tokens"):
@@ -95,6 +97,7 @@ URLS = {
     "notifications": "/notifications/",
     "api_tokens": "/account/api-tokens/",
     "webhooks": "/webhooks/",
+    "security_log": "/security-log/",
     "api_docs": "/api/v1/docs/",
     "api_schema": "/api/v1/schema/",
     "people": "/people/",

@@ -10,7 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from escalations.models import Escalation, StageRecord
+from escalations import security_log
+from escalations.models import Escalation, SecurityKind, StageRecord
 from escalations.timeline import build_timeline, due_moment, person
 from escalations.words import moment_in_words
 from workflows.states import Status
@@ -67,6 +68,7 @@ def record_pdf(request: HttpRequest, reference: str) -> HttpResponse:
         request=request,
     )
     pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    security_log.record(SecurityKind.EXPORTED, by=user, detail=f"{escalation.reference} record.pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{escalation.reference}.pdf"'
     return response

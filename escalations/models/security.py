@@ -1,0 +1,54 @@
+"""The security log: sign-ins, failures, second factors, resets, invitations, role and agency
+changes, deactivations, exports and API tokens, with who, when and from which address.
+Append-only; it never holds a password or case content."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from .partnership import Partnership, User
+
+
+class SecurityKind(models.TextChoices):
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SIGNED_OUT = "signed_out", "Signed out"
+    PASSWORD_RESET_ASKED = "password_reset_asked", "Password reset asked for"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    INVITED = "invited", "Invitation sent"
+    ROLE_CHANGED = "role_changed", "Role or agency changed"
+    DEACTIVATED = "deactivated", "Deactivated"
+    EXPORTED = "exported", "Downloaded"
+    API_TOKEN_MADE = "api_token_made", "API token made"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
+    API_TOKEN_USED = "api_token_used", "API token used"
+
+
+class SecurityEvent(models.Model):
+    """Who did what to whose account, when and from where. ``partnership`` scopes it to the
+    team that reads it; ``subject`` is whom it concerned (the account a failed sign-in tried)."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=30, choices=SecurityKind.choices)
+    partnership = models.ForeignKey(
+        Partnership, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    subject = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["partnership", "kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("The security log is append-only.")
+        super().save(*args, **kwargs)
