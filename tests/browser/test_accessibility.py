@@ -406,6 +406,12 @@ def _detail_raiser(s: Scene) -> None:
     s.go(s.page_of(s.escalation), s.escalation.reference)
 
 
+@case("action-you-cannot-take-now")
+def _cannot(s: Scene) -> None:
+    s.sign_in(s.world.police.manager)
+    s.go(s.page_of(s.escalation) + "withdraw/", "You cannot do this now", status=403)
+
+
 @case("escalation-as-receiving-holder")
 def _detail_receiving(s: Scene) -> None:
     s.sign_in(s.world.csc.practitioner)

@@ -614,7 +614,9 @@ def test_bad_input_on_the_case_file_form_writes_nothing(world, escalation, raise
     assert StageRecord.history.filter(escalation=escalation).count() == before
 
 
-def test_a_form_for_a_stage_that_has_moved_on_is_refused(world, escalation, raiser):
+def test_a_form_for_a_stage_that_has_moved_on_leads_to_what_is_still_possible(
+    world, escalation, raiser
+):
     escalation = at_stage_2(world, escalation)
     before = footprint(escalation)
     for action, posted in [
@@ -631,10 +633,12 @@ def test_a_form_for_a_stage_that_has_moved_on_is_refused(world, escalation, rais
         ),
     ]:
         response = raiser.post(url(escalation, action), posted)
-        assert response.status_code == 200
+        assert response.status_code == 409
         html = response.content.decode()
-        assert "govuk-error-summary" in html
+        assert "You cannot do this now" in html
         assert "moved on" in html, action
+        # and what is still possible, as the rulebook answers at stage 2
+        assert f'href="{url(escalation, "withdraw")}"' in html
     assert footprint(escalation) == before
     assert fresh(escalation).stage == 2
 
@@ -654,11 +658,23 @@ def test_a_refusal_says_who_may_act_and_writes_nothing(world, escalation):
     manager = client_for(world.police.manager)
     before = footprint(escalation)
     response = manager.post(url(escalation, "escalate"), {"reason": "Hurry", "expected_stage": 1})
-    assert response.status_code == 200
+    assert response.status_code == 403
     html = response.content.decode()
-    assert "govuk-error-summary" in html
+    assert "You cannot do this now" in html
     assert "Only a holder of stage 1 on either side, or the raiser, can escalate" in html
     assert footprint(escalation) == before
+
+
+@pytest.mark.parametrize("action", ["acknowledge", "respond", "escalate", "withdraw", "extend"])
+def test_an_action_nobody_may_take_here_says_so_before_any_typing(world, escalation, action):
+    """The police manager can see the escalation but holds nothing at stage 1: no form to fill
+    in for nothing, but the reason and a way back."""
+    response = client_for(world.police.manager).get(url(escalation, action))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "You cannot do this now" in html
+    assert "<form" not in html.split("</header>")[1].split("<footer")[0]
+    assert f'href="{url(escalation, "note")}"' in html  # what they can do: add a note
 
 
 def test_nothing_after_closing(world, escalation, raiser):

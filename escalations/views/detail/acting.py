@@ -1,6 +1,9 @@
-"""The shape every action page shares: show the form; on POST validate it and hand it to the
-service function, whose refusal (who may act, what is missing, the escalation has moved on)
-is shown in the error summary with nothing written; on success back to the escalation."""
+"""The shape every action page shares. Before any typing, the rulebook is asked: if this person
+may not do it now, the page says so and why, with what they can do instead (403 or 409), never
+a form to fill in for nothing. Otherwise show the form; on POST validate it and hand it to the
+service function. A refusal for what was typed is shown in the error summary with nothing
+written; a refusal because the escalation moved on meanwhile leads to the same "you cannot do
+this now" page, with what is still possible; on success back to the escalation."""
 
 from __future__ import annotations
 
@@ -13,8 +16,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from escalations.models import Escalation
-from escalations.services import Refused
+from escalations.models import Escalation, User
+from escalations.services import Invalid, Refused
+from workflows import rules
+
+from .page import action_links
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,24 @@ def initial(escalation: Escalation) -> dict[str, Any]:
     return {"expected_stage": escalation.stage}
 
 
+def cannot(request: HttpRequest, escalation: Escalation, refusal: Refused) -> HttpResponse:
+    """You cannot do this now: why, and what this person can do instead."""
+    user = request.user
+    assert isinstance(user, User)
+    fresh = Escalation.objects.get(pk=escalation.pk)
+    s = rules.Situation.read(fresh)
+    return render(
+        request,
+        "escalations/detail/cannot.html",
+        {
+            "escalation": fresh,
+            "reason": refusal.message,
+            "action_links": action_links(fresh, rules.available(s, user), s.pending),
+        },
+        status=403 if refusal.kind == "forbidden" else 409,
+    )
+
+
 def _perform(
     request: HttpRequest,
     escalation: Escalation,
@@ -47,9 +71,11 @@ def _perform(
         return None
     try:
         action(form.cleaned_data)
-    except Refused as refusal:
+    except Invalid as refusal:
         form.add_error(None, refusal.message)
         return None
+    except Refused as refusal:
+        return cannot(request, escalation, refusal)
     messages.success(request, success() if callable(success) else success)
     return redirect(escalation)
 
@@ -62,10 +88,15 @@ def form_action(
     *,
     action: Callable[[dict[str, Any]], Any],
     success: Callable[[], str] | str,
+    allowed: Callable[[], rules.Answer],
     context: Callable[[], dict[str, Any]] | None = None,
 ) -> HttpResponse:
-    """One action page: the form, or on a POST the service's answer. ``context`` is what
-    else the form page shows, worked out only when the form is shown."""
+    """One action page: the form, or on a POST the service's answer. ``allowed`` asks the
+    rulebook first; ``context`` is what else the form page shows, worked out only when the
+    form is shown."""
+    answer = allowed()
+    if answer.refusal is not None:
+        return cannot(request, escalation, answer.refusal)
     if request.method == "POST":
         done = _perform(request, escalation, form, action, success)
         if done is not None:

@@ -50,6 +50,7 @@ def extend(request: HttpRequest, reference: str) -> HttpResponse:
         ),
         success="Extension proposed. The other side has been asked to accept it.",
         context=lambda: {"due": due_moment(escalation) if escalation.is_open else None},
+        allowed=lambda: rules.may_propose_extension(rules.Situation.read(escalation), user),
     )
 
 
@@ -80,6 +81,9 @@ def accept_extension(request: HttpRequest, reference: str, pk: int) -> HttpRespo
             "new_due": moment_in_words(extension.new_due_at),
             "current_due": moment_in_words(extension.stage_record.due_at),
         },
+        allowed=lambda: rules.may_accept_extension(
+            rules.Situation.read(escalation), user, extension
+        ),
     )
 
 
@@ -129,6 +133,7 @@ def hand_over(request: HttpRequest, reference: str) -> HttpResponse:
         ),
         success=lambda: f"Stage {escalation.stage} handed over to {form.cleaned_data['to']}.",
         context=lambda: {"has_colleagues": colleagues.exists()},
+        allowed=lambda: rules.may_hand_over(rules.Situation.read(escalation), user),
     )
 
 
@@ -145,6 +150,7 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
             escalation=escalation, author=user, text=data["text"]
         ),
         success="Note added.",
+        allowed=lambda: rules.may_add_note(rules.Situation.read(escalation), user),
     )
 
 
@@ -175,4 +181,5 @@ def case_file(request: HttpRequest, reference: str, stage: int) -> HttpResponse:
         ),
         success=f"Recorded: the outcome of stage {stage} is on your agency's case file.",
         context=context,
+        allowed=lambda: rules.may_record_on_case_file(s, user, stage),
     )

@@ -189,7 +189,7 @@ def _action_url(escalation: Escalation, name: str, pending: Extension | None) ->
     return reverse(f"escalations:{name}", kwargs=kwargs)
 
 
-def _action_links(
+def action_links(
     escalation: Escalation, actions: list[str], pending: Extension | None
 ) -> list[dict[str, str]]:
     return [
@@ -220,7 +220,7 @@ def _page_context(escalation: Escalation, user: User) -> dict[str, Any]:
         "pending_extension": pending,
         "lapsed_extensions": s.lapsed,
         "actions": actions,
-        "action_links": _action_links(escalation, actions, pending),
+        "action_links": action_links(escalation, actions, pending),
         "case_file_tasks": case_file_tasks(s, user, actions),
         "timeline": build_timeline(escalation),
         "raised_by": person(escalation.raised_by),

@@ -19,6 +19,7 @@ from escalations.forms.actions import (
 )
 from escalations.models import Escalation
 from escalations.words import moment_in_words
+from workflows import rules
 from workflows.holders import agency_members
 from workflows.states import LAST_STAGE, Status
 from workflows.timescales import Clock
@@ -51,6 +52,7 @@ def acknowledge(request: HttpRequest, reference: str) -> HttpResponse:
             f"{escalation.reference} acknowledged. "
             f"{form.cleaned_data['holder']} is the named holder."
         ),
+        allowed=lambda: rules.may_acknowledge(rules.Situation.read(escalation), user),
     )
 
 
@@ -71,6 +73,7 @@ def respond(request: HttpRequest, reference: str) -> HttpResponse:
             expected_stage=data["expected_stage"],
         ),
         success="Your agency's decision is recorded and the raising agency has been told.",
+        allowed=lambda: rules.may_respond(rules.Situation.read(escalation), user),
     )
 
 
@@ -111,6 +114,7 @@ def escalate(request: HttpRequest, reference: str) -> HttpResponse:
         ),
         success=lambda: f"{escalation.reference} is now at stage {escalation.stage + 1}.",
         context=lambda: _next_stage_context(escalation),
+        allowed=lambda: rules.may_escalate(rules.Situation.read(escalation), user),
     )
 
 
@@ -133,6 +137,7 @@ def resolve(request: HttpRequest, reference: str) -> HttpResponse:
             expected_stage=data["expected_stage"],
         ),
         success=f"{escalation.reference} is resolved.",
+        allowed=lambda: rules.may_resolve(rules.Situation.read(escalation), user),
     )
 
 
@@ -152,4 +157,5 @@ def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
             expected_stage=data["expected_stage"],
         ),
         success=f"{escalation.reference} is withdrawn.",
+        allowed=lambda: rules.may_withdraw(rules.Situation.read(escalation), user),
     )
