@@ -8,4 +8,4 @@ class EscalationsConfig(AppConfig):
 
     def ready(self) -> None:
         # the security log listens for Django's sign-in, sign-out and failed sign-in signals
-        from . import security_log  # noqa: F401
+        from . import lockout, security_log  # noqa: F401

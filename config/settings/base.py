@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -57,7 +58,23 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # too many wrong passwords (escalations/lockout.py); last, as django-axes asks
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# one account from one address: 5 wrong passwords, then an hour's wait (or the lead unlocks)
+AXES_FAILURE_LIMIT = int(os.environ.get("RESOLVE_SIGN_IN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in Resolve's own security log
+AXES_ENABLE_ADMIN = False  # the lead unlocks from the person's page
+AXES_VERBOSE = False
 
 # viewflow would otherwise append middleware of its own that we do not use
 VIEWFLOW = {"AUTOREGISTER": False}

@@ -31,6 +31,7 @@ class NotificationEvent(models.TextChoices):
     TIMER_FAILED = "timer_failed", "A timer failed and needs a re-run"
     WEBHOOK_FAILING = "webhook_failing", "An agency system has stopped taking events"
     PASSWORD_CHANGED = "password_changed", "Your Resolve password was changed"
+    ACCOUNT_LOCKED = "account_locked", "Too many wrong passwords for your Resolve account"
 
 
 class OutboxRow(models.Model):

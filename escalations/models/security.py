@@ -16,6 +16,8 @@ class SecurityKind(models.TextChoices):
     SIGNED_IN = "signed_in", "Signed in"
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
     SIGNED_OUT = "signed_out", "Signed out"
+    LOCKED_OUT = "locked_out", "Locked out after too many wrong passwords"
+    UNLOCKED = "unlocked", "Unlocked"
     PASSWORD_RESET_ASKED = "password_reset_asked", "Password reset asked for"
     PASSWORD_CHANGED = "password_changed", "Password changed"
     INVITED = "invited", "Invitation sent"

@@ -13,6 +13,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from escalations.forms.people import DeactivateForm, InviteForm, PersonForm, StageContactsForm
+from escalations.lockout import lockouts_of, person_unlock
 from escalations.models import Agency, Membership, StageContact, User
 from escalations.people import (
     CONTACT_STAGES,
@@ -163,8 +164,18 @@ def people_person(request: HttpRequest, pk: int) -> HttpResponse:
             "holdings": holdings,
             "invited": person.is_active and not person.has_usable_password(),
             "is_me": person.pk == user.pk,
+            "locked_out": lockouts_of(person),
         },
     )
+
+
+@require_POST
+def people_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    user, lead = _lead(request)
+    person = _person(lead, pk)
+    person_unlock(by=user, person=person)
+    messages.success(request, f"{person} can sign in again now.")
+    return redirect("escalations:people_person", pk=person.pk)
 
 
 @require_POST
@@ -234,5 +245,6 @@ urlpatterns = [
     path("<int:pk>/", people_person, name="people_person"),
     path("<int:pk>/invitation/", people_resend_invitation, name="people_resend_invitation"),
     path("<int:pk>/deactivate/", people_deactivate, name="people_deactivate"),
+    path("<int:pk>/unlock/", people_unlock, name="people_unlock"),
     path("agencies/<int:pk>/contacts/", people_contacts, name="people_contacts"),
 ]
