@@ -30,7 +30,7 @@ from workflows.refusals import Conflict, Forbidden, Invalid, Refused
 from workflows.stages import locked
 from workflows.states import OPEN_STATES
 
-from . import security_log
+from . import limits, security_log
 from .audit import save_with_reason
 from .models import (
     Agency,
@@ -185,6 +185,11 @@ def person_send_invitation(*, person: User, by: User) -> None:
         raise Conflict(
             f"{person} has set a password already: if they have forgotten it, they can "
             "reset it from the sign-in page."
+        )
+    if not limits.within(f"invitation:{person.pk}", limits.INVITATIONS_PER_PERSON):
+        raise Conflict(
+            f"{person} has been sent five invitations today: check their email address, and "
+            "send another tomorrow."
         )
     context = {
         "person": person,

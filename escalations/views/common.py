@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 
+from escalations import limits
 from escalations.models import Escalation, User
 from escalations.selectors import escalation_open
 
@@ -20,6 +21,15 @@ def visible_escalation(request: HttpRequest, reference: str, *, log: bool = Fals
         return escalation_open(user=user, reference=reference, log=log)
     except Escalation.DoesNotExist as missing:
         raise Http404("No such escalation") from missing
+
+
+def over_the_download_limit(request: HttpRequest) -> HttpResponse | None:
+    """The expensive downloads (a record's PDF, a report's PDF, CSV or JSON) are limited per
+    person: a page saying so (429) once they are over it, otherwise None."""
+    user = request.user
+    if limits.within(f"downloads:{user.pk}", limits.DOWNLOADS_PER_PERSON):
+        return None
+    return render(request, "pages/download_limit.html", status=429)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

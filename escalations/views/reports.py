@@ -36,6 +36,7 @@ from escalations.reports.period import Period
 from escalations.reports.render import CONTENT_TYPES, filename
 from escalations.reports.render import render as render_report
 from escalations.reports.suppression import PUBLIC, build_edition
+from escalations.views.common import over_the_download_limit
 from workflows import rules
 from workflows.holders import membership_of
 from workflows.refusals import Refused
@@ -77,6 +78,8 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
     )
     fmt = options.cleaned_data["format"]
     if fmt != "html":
+        if (refused := over_the_download_limit(request)) is not None:
+            return refused
         security_log.record(
             SecurityKind.EXPORTED, by=membership.user, detail=filename(edition, fmt)
         )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from escalations import security_log
 from escalations.models import Escalation, SecurityKind, StageRecord
 from escalations.timeline import build_timeline, due_moment, person
+from escalations.views.common import over_the_download_limit
 from escalations.words import moment_in_words
 from workflows.states import Status
 
@@ -47,6 +48,8 @@ def record_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     from weasyprint import HTML  # heavy: loaded only when a record is printed
 
     escalation = escalation_for_page(request, reference, log=True)
+    if (refused := over_the_download_limit(request)) is not None:
+        return refused
     user = current_user(request)
     stages = [_stage_entry(record, escalation) for record in stage_records(escalation)]
     html = render_to_string(
