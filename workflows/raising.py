@@ -101,7 +101,7 @@ def _check_receiver(membership: Membership, raising: Agency, receiving: Agency) 
         )
 
 
-def _check_dispute(dispute: Dispute) -> Dispute:
+def _check_dispute(dispute: Dispute, levels_of_need: Sequence[str]) -> Dispute:
     """Everything section 3 marks as required, in the fixed vocabularies, within length."""
     for value, choices, what, name in (
         (dispute.category, Category, "the category of the disagreement", "category"),
@@ -123,6 +123,15 @@ def _check_dispute(dispute: Dispute) -> Dispute:
     )
     if dispute.family_informed != FamilyInformed.YES and not reason:
         raise Invalid("Say why the family has not been told.", field="family_not_informed_reason")
+    level = limited(
+        dispute.level_of_need, "the level of need", field="level_of_need", limit=LEVEL_OF_NEED_LIMIT
+    )
+    if level and level not in levels_of_need:
+        raise Invalid(
+            "Choose the level of need from your partnership's list: never free text, which "
+            "could carry a name into the figures.",
+            field="level_of_need",
+        )
     return replace(
         dispute,
         decision_disputed=required(
@@ -136,12 +145,7 @@ def _check_dispute(dispute: Dispute) -> Dispute:
             dispute.impact_on_child, "what this means for the child", field="impact_on_child"
         ),
         family_not_informed_reason=reason,
-        level_of_need=limited(
-            dispute.level_of_need,
-            "the level of need",
-            field="level_of_need",
-            limit=LEVEL_OF_NEED_LIMIT,
-        ),
+        level_of_need=level,
     )
 
 
@@ -214,7 +218,7 @@ def raise_escalation(
     receiving agency are written with it."""
     membership, raising = _check_raiser(raised_by, raising_agency)
     _check_receiver(membership, raising, receiving_agency)
-    dispute = _check_dispute(dispute)
+    dispute = _check_dispute(dispute, membership.partnership.levels_of_need())
     children = _check_children(dispute.subject, children)
     urgent = _check_urgency(
         urgent=urgent,

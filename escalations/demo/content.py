@@ -11,18 +11,14 @@ from escalations.models import (
     Outcome,
     SignpostRoute,
 )
+from escalations.models.partnership import DEFAULT_NEED_LEVELS
 
 OPEN_SHARE = 0.04  # raised in the last few weeks and still open
 URGENT_SHARE = 0.1
 THEMATIC_SHARE = 0.03
 CSC_SHARE = 0.8  # most escalations are about children's social care decisions
 
-NEED_LEVELS = (
-    "Level 1: universal",
-    "Level 2: early help",
-    "Level 3: child in need",
-    "Level 4: child protection and specialist",
-)
+NEED_LEVELS = DEFAULT_NEED_LEVELS
 AGE_BANDS = ("Unborn", "Under 1", "1 to 4", "5 to 10", "11 to 15", "16 to 17")
 AGE_BANDS_BY_RAISER = {
     "primary": AGE_BANDS[3:4],

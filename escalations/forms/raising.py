@@ -30,7 +30,7 @@ from escalations.models import (
     Subject,
 )
 from escalations.models.escalation import TEXT_LIMIT
-from workflows.inputs import CASE_NUMBER_LIMIT, LEVEL_OF_NEED_LIMIT, is_case_number
+from workflows.inputs import CASE_NUMBER_LIMIT, is_case_number
 
 from .fields import DateInputField, RecordChoiceField, date_error, date_input_data, text_field
 
@@ -475,25 +475,14 @@ class AgencyForm(RaiseForm):
         field.queryset = receiving_agencies(context)
         if not context.about_children:
             return
-        levels = [str(level) for level in context.partnership.need_levels or ()]
-        if levels:
-            self.fields["level_of_need"] = forms.ChoiceField(
-                label="Level of need (optional)",
-                help_text="As your partnership's threshold document describes it",
-                required=False,
-                choices=[("", "Not known"), *((level, level) for level in levels)],
-                error_messages={"invalid_choice": "Select a level of need from the list"},
-            )
-        else:
-            self.fields["level_of_need"] = text_field(
-                "Level of need (optional)",
-                "the level of need",
-                required=False,
-                hint="As your partnership's threshold document describes it, for example "
-                "'Level 3: child in need'",
-                limit=LEVEL_OF_NEED_LIMIT,
-                textarea=False,
-            )
+        levels = context.partnership.levels_of_need()
+        self.fields["level_of_need"] = forms.ChoiceField(
+            label="Level of need (optional)",
+            help_text="As your partnership's threshold document describes it",
+            required=False,
+            choices=[("", "Not known"), *((level, level) for level in levels)],
+            error_messages={"invalid_choice": "Select a level of need from the list"},
+        )
         self.fields["case_status"] = _radios(
             "What is the child's case status now?",
             CaseStatus.choices,

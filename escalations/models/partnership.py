@@ -40,6 +40,15 @@ def refuse_to_delete_people(sender: type[User], instance: User, **kwargs: Any) -
     )
 
 
+# the common four-level continuum of need, for a partnership that has not named its own
+DEFAULT_NEED_LEVELS = (
+    "Level 1: universal",
+    "Level 2: early help",
+    "Level 3: child in need",
+    "Level 4: child protection and specialist",
+)
+
+
 class Partnership(models.Model):
     """A safeguarding children partnership: the tenant."""
 
@@ -53,7 +62,7 @@ class Partnership(models.Model):
     suppression_threshold = models.PositiveSmallIntegerField(
         default=5, help_text="Public figures below this count are shown as suppressed."
     )
-    need_levels = models.JSONField(
+    need_levels = models.JSONField(  # the coded list; DEFAULT_NEED_LEVELS when empty
         default=list, blank=True, help_text="The partnership's own labels for levels of need."
     )
     age_bands = models.JSONField(default=list, blank=True)
@@ -61,6 +70,11 @@ class Partnership(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def levels_of_need(self) -> tuple[str, ...]:
+        """The coded list a level of need is chosen from: never free text, which could carry a
+        name into the analysts' figures."""
+        return tuple(str(level) for level in self.need_levels or DEFAULT_NEED_LEVELS)
 
     def closure_dates(self) -> tuple[dt.date, ...]:
         """Read once per loaded partnership: a transition asks several times."""

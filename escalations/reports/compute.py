@@ -172,7 +172,7 @@ def _durations(scope: queries.Scope, outcome_rows: Rows) -> Durations:
 
 def _need_levels(partnership: Partnership, counts: Mapping[str, int]) -> Breakdown:
     """The partnership's own labels in its order, then any other value recorded, then none."""
-    labels = [str(label) for label in partnership.need_levels or ()]
+    labels = list(partnership.levels_of_need())
     others = sorted(key for key in counts if key and key not in labels)
     return Breakdown.of(
         [*((label, label) for label in (*labels, *others)), (NOT_RECORDED, "Not recorded")],

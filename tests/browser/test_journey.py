@@ -70,7 +70,7 @@ def _raise(page: Page, world) -> str:
         label=str(world.csc.agency)
     )
     page.get_by_label("Threshold or level of need (front door or MASH decision)").check()
-    page.get_by_label("Level of need (optional)").fill("Level 3: child in need")
+    page.get_by_label("Level of need (optional)").select_option("Level 3: child in need")
     page.get_by_role("group", name="What is the child's case status now?").get_by_label(
         "Child in need"
     ).check()

@@ -135,7 +135,7 @@ def test_a_practitioner_raises_an_escalation_with_the_keyboard_alone(page, live_
     assert here["label"].startswith("Threshold")
     assert press(page, " ")["checked"] is True
     assert press(page, "Tab")["name"] == "level_of_need"
-    page.keyboard.type("Level 3: child in need")
+    choose_in_list(page, "Level 3: child in need")
     here = press(page, "Tab")
     assert (here["name"], here["label"]) == ("case_status", "None")
     press(page, "ArrowDown")

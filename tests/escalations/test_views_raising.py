@@ -51,7 +51,7 @@ def answers(world, **overrides: dict[str, str]) -> dict[str, dict[str, str]]:
         "raise-agency": {
             "receiving_agency": str(world.csc.agency.pk),
             "category": "threshold",
-            "level_of_need": "Level 3",
+            "level_of_need": "Level 3: child in need",
             "case_status": "child_in_need",
         },
         "raise-disagreement": {
@@ -154,7 +154,7 @@ def test_the_whole_journey_raises_an_escalation_through_the_service(
     assert escalation.receiving_agency == world.csc.agency
     assert escalation.category == "threshold"
     assert escalation.case_status == "child_in_need"
-    assert escalation.level_of_need == "Level 3"
+    assert escalation.level_of_need == "Level 3: child in need"
     assert escalation.reasons == REASONS
     assert escalation.impact_on_child == "The baby stays in the home with no plan."
     children = list(

@@ -50,9 +50,14 @@ def test_two_children_with_the_same_case_number_are_refused(world, clock):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("level_of_need", "x" * 101), ("age_band", "1" * 51), ("reasons", "x" * 5001)],
+    [
+        ("level_of_need", "x" * 101),
+        ("level_of_need", "Jayden Smith, level 3"),  # not on the partnership's list
+        ("age_band", "1" * 51),
+        ("reasons", "x" * 5001),
+    ],
 )
-def test_over_long_input_is_refused_not_cut(world, clock, field, value):
+def test_over_long_or_off_list_input_is_refused_not_cut(world, clock, field, value):
     refused(Invalid, field, lambda: raise_one(world, **{field: value}))
     assert not Escalation.objects.exists()
 
