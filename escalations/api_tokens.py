@@ -54,19 +54,20 @@ def api_token_create(
     prefix = secrets.token_hex(4)
     token = f"{SCHEME}_{prefix}_{secrets.token_urlsafe(32)}"
     now = timezone.now()
-    made = save_with_reason(
-        ApiToken(
-            user=user,
-            name=name,
-            prefix=prefix,
-            key_hash=_hash(token),
-            created_at=now,
-            expires_at=now + dt.timedelta(days=days),
-        ),
-        by=by,
-        reason=f"API token made, for {days} days",
-    )
-    security_log.record(SecurityKind.API_TOKEN_MADE, by=by, subject=user, detail=str(made))
+    with transaction.atomic():
+        made = save_with_reason(
+            ApiToken(
+                user=user,
+                name=name,
+                prefix=prefix,
+                key_hash=_hash(token),
+                created_at=now,
+                expires_at=now + dt.timedelta(days=days),
+            ),
+            by=by,
+            reason=f"API token made, for {days} days",
+        )
+        security_log.record(SecurityKind.API_TOKEN_MADE, by=by, subject=user, detail=str(made))
     return made, token
 
 

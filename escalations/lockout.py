@@ -12,6 +12,7 @@ from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from axes.utils import reset
 from django.conf import settings
+from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -32,8 +33,9 @@ def _locked_out(
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     if SecurityEvent.objects.filter(kind=SecurityKind.LOCKED_OUT, subject=account, at__gte=since):
         return  # told once a lock: every try while it lasts is refused again
-    security_log.record(SecurityKind.LOCKED_OUT, subject=account)
-    notify(escalation=None, event=NotificationEvent.ACCOUNT_LOCKED, recipients=[account])
+    with transaction.atomic():
+        security_log.record(SecurityKind.LOCKED_OUT, subject=account)
+        notify(escalation=None, event=NotificationEvent.ACCOUNT_LOCKED, recipients=[account])
 
 
 def lockouts_of(person: User) -> list[str]:
