@@ -33,6 +33,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     if rules.may_read_cases(user) or membership is None:
         items.append(("Inbox", reverse("escalations:inbox")))
+    if rules.may_read_cases(user):
+        items.append(("Find", reverse("escalations:find")))
     if rules.may_raise(user):  # type: ignore[arg-type]
         items.append(("Raise an escalation", reverse("escalations:raise")))
     if rules.may_read_figures(user):  # type: ignore[arg-type]

@@ -593,6 +593,13 @@ def _api_tokens(s: Scene) -> None:
     s.go("/account/api-tokens/", "API tokens")
 
 
+@case("find")
+def _find(s: Scene) -> None:
+    s.escalated()
+    s.sign_in(s.world.police.practitioner)
+    s.go("/find/?mine=raised&state=open", "Find an escalation")
+
+
 @case("security-log")
 def _security_log(s: Scene) -> None:
     s.sign_in(s.world.scrutineer)

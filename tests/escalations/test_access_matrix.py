@@ -76,6 +76,8 @@ def expected(url_kind: str, who: str) -> int:
         return 200 if who in RAISERS else 403
     if url_kind in ("dashboard", "report"):
         return 200 if who in TEAM | {"analyst"} else 403
+    if url_kind == "find":
+        return 403 if who == "analyst" else 200
     if url_kind == "security_log":
         return 200 if who in TEAM else 403
     if url_kind in ("people", "webhooks"):
@@ -98,6 +100,7 @@ URLS = {
     "api_tokens": "/account/api-tokens/",
     "webhooks": "/webhooks/",
     "security_log": "/security-log/",
+    "find": "/find/?state=open",
     "api_docs": "/api/v1/docs/",
     "api_schema": "/api/v1/schema/",
     "people": "/people/",
