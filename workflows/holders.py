@@ -42,6 +42,23 @@ def agency_members(agency: Agency | int) -> QuerySet[User]:
     )
 
 
+def may_be_named(escalation: Escalation) -> QuerySet[User]:
+    """Whom the receiving agency may name as the holder at the current stage: its contacts
+    for the stage, its active members with the stage's role, and whoever holds or held a
+    stage of this escalation for it (so a holder can name themselves)."""
+    agency_id, stage = escalation.receiving_agency_id, escalation.stage
+    contacts = StageContact.objects.filter(agency_id=agency_id, stage=stage).values("user_id")
+    held = StageHolder.objects.filter(
+        stage_record__escalation=escalation, side=Side.RECEIVING
+    ).values("user_id")
+    return (
+        agency_members(agency_id)
+        .filter(Q(membership__role=ROLE_FOR_STAGE[stage]) | Q(pk__in=contacts) | Q(pk__in=held))
+        .select_related("membership")
+        .distinct()
+    )
+
+
 def colleagues_of(holder: User) -> QuerySet[User]:
     """Who can take a stage from ``holder`` (leave, sickness, leaving): active people with
     the same role in the same agency of the same partnership. A leaver keeps the membership

@@ -28,7 +28,7 @@ from escalations.models import NotificationEvent as Event
 from escalations.notifications import notify
 
 from . import flows, rules
-from .holders import agency_members, partnership_team
+from .holders import may_be_named, partnership_team
 from .inputs import limited, required, settling_outcomes
 from .refusals import Invalid
 from .stages import begin_stage, clock_of, conclude_stage, holders, situation
@@ -51,9 +51,11 @@ def acknowledge(
 
 def _acknowledge_locked(escalation: Escalation, *, by: User, holder: User) -> None:
     now = timezone.now()
-    if not agency_members(escalation.receiving_agency_id).filter(pk=holder.pk).exists():
+    if not may_be_named(escalation).filter(pk=holder.pk).exists():
         raise Invalid(
-            f"The named holder must be an active member of {escalation.receiving_agency}.",
+            f"The named holder must be an active member of {escalation.receiving_agency} who "
+            f"may hold stage {escalation.stage}: its contact, someone in the stage's role, or "
+            "someone who has held it.",
             field="holder",
         )
     escalation.stay_open()

@@ -22,7 +22,7 @@ from workflows.inputs import (
     within_extension_limit,
 )
 
-from .fields import DateInputField, RecordChoiceField, date_error, text_field
+from .fields import DateInputField, RecordChoiceField, date_error, person_with_role, text_field
 
 __all__ = [
     "AcceptExtensionForm",
@@ -94,6 +94,7 @@ class AcknowledgeForm(ActionForm):
     def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["holder"].queryset = people  # type: ignore[attr-defined]
+        self.fields["holder"].label_from_instance = person_with_role  # type: ignore[attr-defined]
 
 
 class RespondForm(ActionForm):
@@ -194,6 +195,7 @@ class HandOverForm(ActionForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to"].queryset = colleagues  # type: ignore[attr-defined]
+        self.fields["to"].label_from_instance = person_with_role  # type: ignore[attr-defined]
         if holders is None:
             del self.fields["holder"]
         else:

@@ -21,6 +21,15 @@ def _is_id(value: Any) -> bool:
     return text.isascii() and text.isdigit() and 0 < int(text) <= LARGEST_ID
 
 
+def person_with_role(user: Any) -> str:
+    """A person as a list of people shows them: their name and what they do."""
+    membership = getattr(user, "membership", None)
+    if membership is None:
+        return str(user)
+    title = membership.job_title or membership.get_role_display()
+    return f"{user} ({title})"
+
+
 class RecordChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """A choice of record by id: anything but an id the database could hold is not on the
     list (a 20-digit number would otherwise overflow the query and fail as a server error)."""

@@ -12,7 +12,7 @@ from escalations.models import Agency, Membership, Partnership, Role, User
 from escalations.models.choices import AGENCY_ROLES, PARTNERSHIP_ROLES
 from escalations.people import CONTACT_STAGES, Holding, contact_candidates
 
-from .fields import RecordChoiceField, RecordsChoiceField
+from .fields import RecordChoiceField, RecordsChoiceField, person_with_role
 
 NAME_LIMIT = 150
 
@@ -136,18 +136,10 @@ class StageContactsForm(forms.Form):
                 ),
                 initial=current[stage],
             )
-            self.fields[f"stage_{stage}"].label_from_instance = _person_label  # type: ignore[attr-defined]
+            self.fields[f"stage_{stage}"].label_from_instance = person_with_role  # type: ignore[attr-defined]
 
     def contacts(self) -> dict[int, list[User]]:
         return {stage: list(self.cleaned_data[f"stage_{stage}"]) for stage in CONTACT_STAGES}
-
-
-def _person_label(user: User) -> str:
-    membership = getattr(user, "membership", None)
-    if membership is None:
-        return str(user)
-    title = membership.job_title or membership.get_role_display()
-    return f"{user} ({title})"
 
 
 KEEP_WITH_CO_HOLDERS = "co-holders"
@@ -166,7 +158,7 @@ class DeactivateForm(forms.Form):
             if holding.co_holders:
                 names = ", ".join(str(user) for user in holding.co_holders)
                 choices.append((KEEP_WITH_CO_HOLDERS, f"Nobody new: leave it with {names}"))
-            choices += [(str(user.pk), _person_label(user)) for user in holding.colleagues]
+            choices += [(str(user.pk), person_with_role(user)) for user in holding.colleagues]
             field = forms.ChoiceField(
                 choices=choices,
                 label=(

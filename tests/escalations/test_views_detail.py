@@ -754,3 +754,20 @@ def test_the_page_makes_the_same_number_of_queries_however_many_rows(
     assert small_count == large_count
     with django_assert_max_num_queries(PAGE_QUERY_BOUND):
         client.get(url(large))
+
+
+def test_the_acknowledge_form_lists_who_may_hold_stage_1_with_their_role(world, escalation):
+    receiver = client_for(world.csc.practitioner)
+    form = receiver.get(url(escalation, "acknowledge")).context["form"]
+    offered = set(form.fields["holder"].queryset)
+    assert offered == {world.csc.practitioner, world.csc.colleague}  # practitioners, not managers
+    assert "Practitioner" in form.fields["holder"].label_from_instance(world.csc.colleague)
+    refused = receiver.post(
+        url(escalation, "acknowledge"),
+        {"holder": world.csc.senior_manager.pk, "expected_stage": 1},
+    )
+    assert "Choose who holds this escalation" in refused.content.decode()
+    with pytest.raises(services.Invalid, match="may hold stage 1"):
+        services.escalation_acknowledge(
+            escalation=escalation, by=world.csc.practitioner, holder=world.csc.senior_manager
+        )

@@ -20,7 +20,7 @@ from escalations.forms.actions import (
 from escalations.models import Escalation
 from escalations.words import moment_in_words
 from workflows import rules
-from workflows.holders import agency_members
+from workflows.holders import may_be_named
 from workflows.states import LAST_STAGE, Status
 from workflows.timescales import Clock
 
@@ -32,7 +32,7 @@ from .queries import current_user, escalation_for_page
 def acknowledge(request: HttpRequest, reference: str) -> HttpResponse:
     escalation = escalation_for_page(request, reference, log=False)
     user = current_user(request)
-    people = agency_members(escalation.receiving_agency_id)
+    people = may_be_named(escalation)
     start = initial(escalation)
     if people.filter(pk=user.pk).exists():
         start["holder"] = user.pk
