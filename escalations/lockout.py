@@ -31,7 +31,10 @@ def _locked_out(
     if account is None:
         return  # an unknown account: nobody to tell, and the name is not written down
     since = timezone.now() - settings.AXES_COOLOFF_TIME
-    if SecurityEvent.objects.filter(kind=SecurityKind.LOCKED_OUT, subject=account, at__gte=since):
+    told = SecurityEvent.objects.filter(
+        kind=SecurityKind.LOCKED_OUT, subject=account, at__gte=since
+    )
+    if told.exists():
         return  # told once a lock: every try while it lasts is refused again
     with transaction.atomic():
         security_log.record(SecurityKind.LOCKED_OUT, subject=account)

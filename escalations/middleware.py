@@ -36,7 +36,7 @@ class Hardening:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in METHODS:
             return HttpResponseNotAllowed(METHODS)
-        if "\x00" in request.path or "\x00" in request.META.get("QUERY_STRING", ""):
+        if "\x00" in request.path:
             return defaults.page_not_found(request, Exception("NUL in the address"))
         response = self.get_response(request)
         user = getattr(request, "user", None)
