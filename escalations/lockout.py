@@ -23,6 +23,15 @@ from .models import NotificationEvent, SecurityEvent, SecurityKind, User
 from .notifications import notify
 
 
+def username_tried(request: Any, credentials: dict[str, Any] | None = None) -> str | None:
+    """The account a sign-in tried: allauth authenticates with ``username``, its form posts
+    ``login`` (and Django's own admin form, were it reached, ``username``)."""
+    if credentials and credentials.get("username"):
+        return str(credentials["username"])
+    data = getattr(request, "POST", {}) or {}
+    return data.get("login") or data.get("username")
+
+
 @receiver(user_locked_out)
 def _locked_out(
     sender: Any, request: Any, username: str | None, ip_address: str, **kw: Any

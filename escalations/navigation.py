@@ -12,6 +12,8 @@ from django.utils import timezone
 from workflows import rules
 from workflows.holders import membership_of
 
+from .second_factor import SET_UP_FIRST
+
 
 def _current_report_url(membership: Any) -> str:
     """The reporting year under way: it starts in the partnership's chosen month."""
@@ -29,6 +31,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {}
+    if request.session.get(SET_UP_FIRST):
+        return {"navigation": []}  # nothing opens before the second factor is set up
     membership = membership_of(user)  # type: ignore[arg-type]
     items = []
     if rules.may_read_cases(user) or membership is None:

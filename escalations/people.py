@@ -30,7 +30,7 @@ from workflows.refusals import Conflict, Forbidden, Invalid, Refused
 from workflows.stages import locked
 from workflows.states import OPEN_STATES
 
-from . import limits, security_log
+from . import limits, second_factor, security_log
 from .audit import save_with_reason
 from .models import (
     Agency,
@@ -58,6 +58,7 @@ __all__ = [
     "current_holdings",
     "person_deactivate",
     "person_invite",
+    "person_reset_second_factor",
     "person_send_invitation",
     "person_set_stage_contacts",
     "person_update",
@@ -452,3 +453,12 @@ def _release(row: StageHolder, *, by: User, still: list[User]) -> None:
         fresh.until = timezone.now()
         names = ", ".join(str(user) for user in still)
         save_with_reason(fresh, by=by, reason=f"Left; still held by {names}")
+
+
+def person_reset_second_factor(*, by: User, person: User) -> None:
+    """Someone lost their phone: the lead removes their authenticator app and recovery codes,
+    and they set up new ones when they next sign in. Logged, and the person is emailed."""
+    membership = membership_of(person)
+    require_lead(by, membership.partnership if membership is not None else None)
+    with transaction.atomic():
+        second_factor.reset(by=by, person=person)

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from .views import (
+    confirm,
     dashboard,
     detail,
     inbox,
@@ -26,6 +27,7 @@ urlpatterns = [
     path("notifications/", notifications.notification_list, name="notifications"),
     path("people/", include(people.urlpatterns)),
     path("account/api-tokens/", include(tokens.urlpatterns)),
+    path("account/confirm/", confirm.confirm_identity, name="confirm_identity"),
     path("webhooks/", include(webhooks.urlpatterns)),
     path("security-log/", security.security_log, name="security_log"),
 ]

@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -54,6 +57,9 @@ MIDDLEWARE = [
     # every page needs a sign-in unless its view says otherwise (@login_not_required)
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "escalations.middleware.SessionLifetime",
+    # allauth's sign-in stages, then: a sign-in without a second factor sets one up first
+    "allauth.account.middleware.AccountMiddleware",
+    "escalations.second_factor.SetUpFirst",
     "escalations.middleware.Hardening",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -75,6 +81,38 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in Resolve's own security log
 AXES_ENABLE_ADMIN = False  # the lead unlocks from the person's page
 AXES_VERBOSE = False
+# allauth's sign-in form calls the account box "login"; it authenticates with "username"
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "escalations.lockout.username_tried"
+
+# Sign-in through django-allauth (ADR 14): by invitation only (no sign-up, no email change, no
+# connected accounts), a password, then a one-time code; single sign-on will join it here.
+ACCOUNT_ADAPTER = "escalations.second_factor.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False  # a sign-in ends with the browser (SESSION_EXPIRE_AT_...)
+ACCOUNT_EMAIL_NOTIFICATIONS = False  # Resolve's own emails tell people (escalations.second_factor)
+# wrong one-time codes: 5 for one account in 5 minutes, then "too many attempts" for a while;
+# and no more than 10 a minute from one address (wrong passwords are django-axes' job)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"10/m/ip,{int(os.environ.get('RESOLVE_CODE_FAILURES', '5'))}/300s/key"
+}
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+MFA_ADAPTER = "escalations.second_factor.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Resolve"
+MFA_TOTP_TOLERANCE = 1  # the code before and after too: a phone's clock may be 30 s out
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_FORMS = {
+    "authenticate": "escalations.forms.second_factor.AuthenticateForm",
+    "activate_totp": "escalations.forms.second_factor.ActivateTOTPForm",
+}
+# the key that encrypts one-time-password secrets at rest; SECRET_KEY unless set
+RESOLVE_MFA_KEY = os.environ.get("RESOLVE_MFA_KEY", "")
+# the lead re-enters their password and code before changing a person's role, agency or
+# activation, or resetting their second factor; it counts for this many minutes
+RESOLVE_CONFIRM_MINUTES = int(os.environ.get("RESOLVE_CONFIRM_MINUTES", "10"))
 
 # viewflow would otherwise append middleware of its own that we do not use
 VIEWFLOW = {"AUTOREGISTER": False}

@@ -10,3 +10,8 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "local-only-not-a-secret")  # n
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+
+# The demo only: this one-time code passes the second factor for any account, and only while
+# DEBUG is on (allauth refuses to start with it otherwise). Never set in production.
+if DEBUG:
+    MFA_TOTP_INSECURE_BYPASS_CODE = os.environ.get("RESOLVE_DEMO_CODE", "000000")  # DEMO_CODE

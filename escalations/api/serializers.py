@@ -25,6 +25,7 @@ from escalations.models import (
 )
 from escalations.timeline import build_timeline, due_moment, person
 from workflows import rules
+from workflows.identifying import findings, for_the_log
 from workflows.states import Status
 
 # the largest id a database holds (a bigger one is no id at all, not a server error)
@@ -252,7 +253,45 @@ def text(**kwargs: Any) -> serializers.CharField:
     )
 
 
-class RaiseInput(serializers.Serializer):  # type: ignore[type-arg]
+class ChecksIdentifying(serializers.Serializer):  # type: ignore[type-arg]
+    """Free text that seems to hold a date of birth, a postcode, a street address, an NHS
+    number or a full name is refused unless ``keep_identifying_because`` says why it must stay
+    (``workflows.identifying``), as the pages warn; the reason goes in the security log."""
+
+    checked_fields: tuple[str, ...] = ()
+    keep_identifying_because = serializers.CharField(
+        max_length=500,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Only when the text must keep details that could identify someone: why.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        texts = {name: attrs.get(name) or "" for name in self.checked_fields}
+        self.identifying = findings(texts)
+        if self.identifying and not attrs.get("keep_identifying_because", "").strip():
+            found = ", ".join(f"{f.described} in {f.field}" for f in self.identifying)
+            raise serializers.ValidationError(
+                {
+                    "keep_identifying_because": [
+                        f"This looks as if it could identify someone ({found}). Remove it, "
+                        "or say here why it must stay."
+                    ]
+                }
+            )
+        return attrs
+
+    def kept_identifying(self) -> str:
+        if not getattr(self, "identifying", None):
+            return ""
+        return for_the_log(self.identifying, self.validated_data["keep_identifying_because"])
+
+
+class RaiseInput(ChecksIdentifying):
+    checked_fields = ("decision_disputed", "reasons", "impact_on_child", "outcome_sought")
+
     receiving_agency = serializers.IntegerField(
         min_value=1, max_value=LARGEST_ID, help_text="From /api/v1/agencies/."
     )
@@ -307,16 +346,19 @@ class AcknowledgeInput(StageInput):
     )  # fmt: skip
 
 
-class RespondInput(StageInput):
+class RespondInput(ChecksIdentifying, StageInput):
+    checked_fields = ("response",)
     decision = serializers.ChoiceField(choices=Decision.choices)
     response = text()
 
 
-class ReasonInput(StageInput):
+class ReasonInput(ChecksIdentifying, StageInput):
+    checked_fields = ("reason",)
     reason = text()
 
 
-class ResolveInput(StageInput):
+class ResolveInput(ChecksIdentifying, StageInput):
+    checked_fields = ("summary", "agreed_actions", "learning")
     outcome = serializers.ChoiceField(
         choices=[c for c in Outcome.choices if c[0] != Outcome.WITHDRAWN]
     )
@@ -325,7 +367,8 @@ class ResolveInput(StageInput):
     learning = text(required=False, default="")
 
 
-class NoteInput(StageInput):
+class NoteInput(ChecksIdentifying, StageInput):
+    checked_fields = ("text",)
     text = text()
 
 

@@ -19,9 +19,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from escalations import services
+from escalations import security_log, services
 from escalations.audit import through_the_api
-from escalations.models import Agency, Escalation, Extension, User
+from escalations.models import Agency, Escalation, Extension, SecurityKind, User
 from escalations.selectors import escalation_open, escalation_visible_to
 from workflows.holders import membership_of
 from workflows.refusals import Invalid
@@ -140,6 +140,7 @@ class Escalations(ApiView):
         given = s.RaiseInput(data=request.data)
         given.is_valid(raise_exception=True)
         fields = dict(given.validated_data)
+        fields.pop("keep_identifying_because")
         receiving = _agency(fields.pop("receiving_agency"), self.caller())
         more = [services.ChildDetails(**child) for child in fields.pop("more_children")]
         key = request.headers.get("Idempotency-Key", "")
@@ -156,7 +157,19 @@ class Escalations(ApiView):
         )
         if replayed:
             response["Idempotent-Replayed"] = "true"
+        else:
+            _kept_identifying(given, escalation, self.caller())
         return response
+
+
+def _kept_identifying(given: Any, escalation: Escalation, user: User) -> None:
+    """Identifying details saved with a reason: which kinds and why, in the security log."""
+    if isinstance(given, s.ChecksIdentifying) and (detail := given.kept_identifying()):
+        security_log.record(
+            SecurityKind.IDENTIFYING_DETAILS_KEPT,
+            by=user,
+            detail=f"{escalation.reference}: {detail}",
+        )
 
 
 def _agency(pk: int, user: User) -> Agency:
@@ -218,7 +231,10 @@ class Action(ApiView):
         escalation = self.escalation(reference)
         given = self.input(data=request.data)
         given.is_valid(raise_exception=True)
-        self.perform(escalation, dict(given.validated_data), **kwargs)
+        data = dict(given.validated_data)
+        data.pop("keep_identifying_because", None)  # for the log below, not the service
+        self.perform(escalation, data, **kwargs)
+        _kept_identifying(given, escalation, self.caller())
         return self.shown(
             escalation, status.HTTP_201_CREATED if self.created else status.HTTP_200_OK
         )

@@ -23,6 +23,7 @@ from escalations.models import (
     Policy,
     Signposting,
     StageRecord,
+    User,
 )
 from workflows.failures import failed_tasks
 from workflows.states import Status
@@ -32,7 +33,7 @@ from .clock import _Clock, _moment
 from .content import LEARNING, SIGNPOSTS
 from .dates import _at, _closures, _reporting_year_start
 from .life import _life
-from .people import DEMO_PASSWORD, PARTNERSHIP_NAME, _build_world
+from .people import DEMO_CODE, DEMO_PASSWORD, PARTNERSHIP_NAME, _build_world
 from .plans import _plans, _spread, _weighted
 from .steps import Steps
 from .world import Ctx
@@ -65,7 +66,8 @@ class DemoSummary:
             f"{self.timer_failures}",
             *(f"  refused or unplanned: {line}" for line in self.refused[:10]),
             "",
-            f"Sign in at /accounts/login/ with any of these; the password is {DEMO_PASSWORD!r}.",
+            f"Sign in at /accounts/login/ with any of these; the password is {DEMO_PASSWORD!r}",
+            f"and the code {DEMO_CODE!r} (it works only with DEBUG on, as in `make run`).",
             f"  {'username':<24}{'role':<30}agency",
         ]
         out += [f"  {user:<24}{role:<30}{where}" for user, role, where in self.sign_ins]
@@ -93,7 +95,21 @@ def build_demo(*, count: int = DEFAULT_COUNT, now: dt.datetime | None = None) ->
         clock.add(_publications(ctx))
         clock.run(until=now)
         _mark_delivered(ctx.world.partnership, now)
+        _authenticator_apps(ctx.world.partnership)
     return _summary(ctx)
+
+
+def _authenticator_apps(partnership: Partnership) -> None:
+    """Every demo account has an authenticator app (a secret nobody holds) and recovery codes,
+    so signing in asks for a code: with DEBUG on, as in ``make run``, the demo code passes
+    (``MFA_TOTP_INSECURE_BYPASS_CODE``, config/settings/local.py). Someone invited in the demo
+    sets up an app of their own at their first sign-in."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    for user in User.objects.filter(membership__partnership=partnership, is_active=True):
+        TOTP.activate(user, generate_totp_secret())
+        RecoveryCodes.activate(user)
 
 
 def _partnership_events(ctx: Ctx) -> Steps:

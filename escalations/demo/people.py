@@ -20,6 +20,9 @@ from .world import DemoWorld
 
 PARTNERSHIP_NAME = "Northshire Safeguarding Children Partnership"
 DEMO_PASSWORD = "resolve-demo"  # noqa: S105 - the one documented demo sign-in, not a secret
+# the one-time code that passes the second factor in the demo: config/settings/local.py sets
+# it as allauth's MFA_TOTP_INSECURE_BYPASS_CODE, which allauth refuses unless DEBUG is on
+DEMO_CODE = "000000"
 REASON = "Demo data"
 PREFIX: dict[str, str] = {
     Role.PRACTITIONER: "practitioner",

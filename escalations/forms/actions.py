@@ -23,6 +23,7 @@ from workflows.inputs import (
 )
 
 from .fields import DateInputField, RecordChoiceField, date_error, person_with_role, text_field
+from .identifying import WarnsOfIdentifyingDetails
 
 __all__ = [
     "AcceptExtensionForm",
@@ -97,7 +98,9 @@ class AcknowledgeForm(ActionForm):
         self.fields["holder"].label_from_instance = person_with_role  # type: ignore[attr-defined]
 
 
-class RespondForm(ActionForm):
+class RespondForm(WarnsOfIdentifyingDetails, ActionForm):
+    checked_fields = ("response",)
+
     decision = forms.ChoiceField(
         label="What is your agency's decision now?",
         choices=Decision.choices,
@@ -114,7 +117,9 @@ class RespondForm(ActionForm):
     )
 
 
-class EscalateForm(ActionForm):
+class EscalateForm(WarnsOfIdentifyingDetails, ActionForm):
+    checked_fields = ("reason",)
+
     reason = text_field(
         "Why are you escalating it?",
         "why you are escalating it",
@@ -122,7 +127,9 @@ class EscalateForm(ActionForm):
     )
 
 
-class ResolveForm(ActionForm):
+class ResolveForm(WarnsOfIdentifyingDetails, ActionForm):
+    checked_fields = ("summary", "agreed_actions", "learning")
+
     outcome = forms.ChoiceField(
         label="What is the outcome?",
         widget=forms.RadioSelect,
@@ -150,7 +157,9 @@ class ResolveForm(ActionForm):
         ]
 
 
-class WithdrawForm(ActionForm):
+class WithdrawForm(WarnsOfIdentifyingDetails, ActionForm):
+    checked_fields = ("reason",)
+
     reason = text_field("Why are you withdrawing it?", "why you are withdrawing it")
 
 
@@ -203,7 +212,9 @@ class HandOverForm(ActionForm):
             self.fields["holder"].required = True
 
 
-class NoteForm(forms.Form):
+class NoteForm(WarnsOfIdentifyingDetails):
+    checked_fields = ("text",)
+
     text = text_field(
         "Add a note",
         "the note",

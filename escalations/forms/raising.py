@@ -33,6 +33,7 @@ from escalations.models.escalation import TEXT_LIMIT
 from workflows.inputs import CASE_NUMBER_LIMIT, is_case_number
 
 from .fields import DateInputField, RecordChoiceField, date_error, date_input_data, text_field
+from .identifying import WarnsOfIdentifyingDetails
 
 __all__ = [
     "CASE_NUMBER_LIMIT",
@@ -494,7 +495,9 @@ class AgencyForm(RaiseForm):
 # 5. the disagreement ----------------------------------------------------------------------
 
 
-class DisagreementForm(RaiseForm):
+class DisagreementForm(WarnsOfIdentifyingDetails, RaiseForm):
+    checked_fields = ("decision_disputed", "reasons", "impact_on_child", "outcome_sought")
+
     decision_disputed = text_field(
         "What decision do you disagree with?",
         "the decision you disagree with",

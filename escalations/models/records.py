@@ -32,6 +32,9 @@ class NotificationEvent(models.TextChoices):
     WEBHOOK_FAILING = "webhook_failing", "An agency system has stopped taking events"
     PASSWORD_CHANGED = "password_changed", "Your Resolve password was changed"
     ACCOUNT_LOCKED = "account_locked", "Too many wrong passwords for your Resolve account"
+    SECOND_FACTOR_SET_UP = "second_factor_set_up", "A second factor was set up for your account"
+    SECOND_FACTOR_RESET = "second_factor_reset", "Your Resolve second factor was reset"
+    RECOVERY_CODE_USED = "recovery_code_used", "A recovery code was used to sign in as you"
 
 
 class OutboxRow(models.Model):

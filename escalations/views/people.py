@@ -23,10 +23,13 @@ from escalations.people import (
     invitation_lifetime,
     person_deactivate,
     person_invite,
+    person_reset_second_factor,
     person_send_invitation,
     person_set_stage_contacts,
     person_update,
 )
+from escalations.second_factor import has_second_factor
+from escalations.views.confirm import unless_confirmed
 from workflows import rules
 from workflows.holders import membership_of
 
@@ -135,6 +138,8 @@ def people_invite(request: HttpRequest) -> HttpResponse:
 def people_person(request: HttpRequest, pk: int) -> HttpResponse:
     user, lead = _lead(request)
     person = _person(lead, pk)
+    if confirm := unless_confirmed(request):
+        return confirm
     form = PersonForm(_posted(request), partnership=lead.partnership, person=person)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -165,6 +170,7 @@ def people_person(request: HttpRequest, pk: int) -> HttpResponse:
             "invited": person.is_active and not person.has_usable_password(),
             "is_me": person.pk == user.pk,
             "locked_out": lockouts_of(person),
+            "has_second_factor": has_second_factor(person),
         },
     )
 
@@ -200,6 +206,8 @@ def people_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 def people_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     user, lead = _lead(request)
     person = _person(lead, pk)
+    if confirm := unless_confirmed(request):
+        return confirm
     if not person.is_active:
         messages.info(request, f"{person} is already deactivated.")
         return redirect("escalations:people")
@@ -221,6 +229,26 @@ def people_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "escalations/people/deactivate.html",
         {"person": person, "form": form, "is_me": person.pk == user.pk},
+    )
+
+
+def people_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    user, lead = _lead(request)
+    person = _person(lead, pk)
+    if confirm := unless_confirmed(request):
+        return confirm
+    if request.method == "POST":
+        person_reset_second_factor(by=user, person=person)
+        messages.success(
+            request,
+            f"{person}'s second factor is reset: they will set up a new one when they next "
+            "sign in. We have emailed them to say so.",
+        )
+        return redirect("escalations:people_person", pk=person.pk)
+    return render(
+        request,
+        "escalations/people/reset_second_factor.html",
+        {"person": person, "has_second_factor": has_second_factor(person)},
     )
 
 
@@ -246,5 +274,10 @@ urlpatterns = [
     path("<int:pk>/invitation/", people_resend_invitation, name="people_resend_invitation"),
     path("<int:pk>/deactivate/", people_deactivate, name="people_deactivate"),
     path("<int:pk>/unlock/", people_unlock, name="people_unlock"),
+    path(
+        "<int:pk>/second-factor/",
+        people_reset_second_factor,
+        name="people_reset_second_factor",
+    ),
     path("agencies/<int:pk>/contacts/", people_contacts, name="people_contacts"),
 ]

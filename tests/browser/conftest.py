@@ -4,6 +4,9 @@ import os
 from pathlib import Path
 
 import pytest
+from allauth.mfa.models import Authenticator
+
+from tests.signing_in import PASSWORD, app_of, code_for, give_second_factor
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
 
@@ -46,8 +49,14 @@ def serious_violations(page) -> list[str]:
     ]
 
 
-def sign_in(page, live_server, username: str, password: str) -> None:
+def sign_in(page, live_server, user, password: str = PASSWORD) -> None:
+    """Through the sign-in page: the password, then a code from the person's authenticator
+    app (set up for them first if they have none)."""
+    has_app = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    app = app_of(user) if has_app else give_second_factor(user)
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(code_for(app))
+    page.get_by_role("button", name="Continue").click()

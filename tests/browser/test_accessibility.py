@@ -28,6 +28,7 @@ from escalations.people import person_invite
 from escalations.tokens import invitation_token_generator
 from tests.browser.conftest import serious_violations
 from tests.factories import World, raise_one
+from tests.signing_in import confirm_identity, give_second_factor
 from workflows.timescales import Clock
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -202,6 +203,40 @@ def _sign_in_errors(s: Scene) -> None:
     s.page.get_by_label("Username").fill(s.world.police.practitioner.username)
     s.press("Sign in")
     s.shows_errors()
+
+
+@case("sign-in-code")
+def _sign_in_code(s: Scene) -> None:
+    person = s.world.police.practitioner
+    give_second_factor(person)
+    s.go("/accounts/login/", "Sign in to Resolve")
+    s.page.get_by_label("Username").fill(person.username)
+    s.page.get_by_label("Password").fill("x")
+    s.press("Sign in")
+    s.see("Enter the code from your authenticator app")
+
+
+@case("set-up-the-app")
+def _set_up(s: Scene) -> None:
+    s.go("/accounts/login/", "Sign in to Resolve")
+    s.page.get_by_label("Username").fill(s.world.police.practitioner.username)
+    s.page.get_by_label("Password").fill("x")
+    s.press("Sign in")
+    s.see("Set up your authenticator app")
+
+
+@case("your-second-factor")
+def _second_factor(s: Scene) -> None:
+    give_second_factor(s.world.police.practitioner)
+    s.sign_in(s.world.police.practitioner)
+    s.go("/accounts/2fa/", "Your second factor")
+
+
+@case("password-again")
+def _password_again(s: Scene) -> None:
+    give_second_factor(s.world.police.practitioner)
+    s.sign_in(s.world.police.practitioner)
+    s.go("/accounts/2fa/recovery-codes/", "Enter your password again")
 
 
 @case("password-reset")
@@ -467,6 +502,17 @@ def _respond_errors(s: Scene) -> None:
     s.shows_errors()
 
 
+@case("action-respond-identifying-details")
+def _respond_identifying(s: Scene) -> None:
+    s.sign_in(s.world.csc.practitioner)
+    s.go(s.page_of(s.acknowledged(), "respond/"), "Respond to the escalation")
+    s.page.get_by_label("Decision stands").check()
+    s.page.get_by_label("Why did your agency decide this?").fill("Jayden Smith lives at NS1 4AB.")
+    s.press("Record the decision")
+    s.shows_errors()
+    expect(s.page.locator(".govuk-warning-text")).to_contain_text("a postcode")
+
+
 @case("action-escalate")
 def _escalate(s: Scene) -> None:
     s.sign_in(s.world.police.practitioner)
@@ -577,8 +623,22 @@ def _people_invite(s: Scene) -> None:
 @case("people-person")
 def _people_person(s: Scene) -> None:
     person = s.world.csc.practitioner
-    s.sign_in(s.world.lead)
+    confirm_identity(s.sign_in(s.world.lead), s.world.lead)
     s.go(f"/people/{person.pk}/", person.get_full_name())
+
+
+@case("confirm-it-is-you")
+def _confirm(s: Scene) -> None:
+    s.sign_in(s.world.lead)
+    s.go(f"/people/{s.world.csc.practitioner.pk}/deactivate/", "Confirm it is you")
+
+
+@case("reset-second-factor")
+def _reset_second_factor(s: Scene) -> None:
+    person = s.world.csc.practitioner
+    give_second_factor(person)
+    confirm_identity(s.sign_in(s.world.lead), s.world.lead)
+    s.go(f"/people/{person.pk}/second-factor/", "Reset")
 
 
 @case("people-contacts")

@@ -20,7 +20,7 @@ def _person(browser, live_server, user):
     """A fresh browser context for one person, signed in through the sign-in page."""
     context = browser.new_context()
     page = context.new_page()
-    sign_in(page, live_server, user.username, "x")
+    sign_in(page, live_server, user)
     expect(page.get_by_role("heading", name="Inbox", level=1)).to_be_visible()
     return context, page
 

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from escalations.models import Escalation
+from tests.signing_in import code_for, give_second_factor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,10 +80,14 @@ def test_a_practitioner_raises_an_escalation_with_the_keyboard_alone(page, live_
     raiser = world.police.practitioner
 
     # sign in
+    app = give_second_factor(raiser)
     page.goto(f"{live_server.url}/accounts/login/")
-    type_into(page, "username", raiser.username)
+    type_into(page, "login", raiser.username)
     type_into(page, "password", "x")
     submit(page, "Sign in")
+    expect(heading(page, "Enter the code from your authenticator app")).to_be_visible()
+    type_into(page, "code", code_for(app))
+    submit(page)
     expect(heading(page, "Inbox")).to_be_visible()
 
     # the service navigation's link to raise one

@@ -7,22 +7,20 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
+from tests.signing_in import code_for, give_second_factor, sign_in
+
 pytestmark = pytest.mark.django_db
 
 
 def test_signing_in_takes_a_practitioner_to_their_inbox(client, world):
-    response = client.post(
-        "/accounts/login/",
-        {"username": world.police.practitioner.username, "password": "x"},
-    )
+    app = give_second_factor(world.police.practitioner)
+    response = sign_in(client, world.police.practitioner, code=code_for(app))
     assert response.status_code == 302
     assert response["Location"] == "/"
 
 
 def test_a_wrong_password_is_refused_with_an_error_summary(client, world):
-    response = client.post(
-        "/accounts/login/", {"username": world.police.practitioner.username, "password": "no"}
-    )
+    response = sign_in(client, world.police.practitioner, "no")
     assert response.status_code == 200
     assert b"There is a problem" in response.content
     assert b"<title>Error: Sign in" in response.content
@@ -31,10 +29,8 @@ def test_a_wrong_password_is_refused_with_an_error_summary(client, world):
 def test_a_deactivated_person_cannot_sign_in(client, world):
     world.police.practitioner.is_active = False
     world.police.practitioner.save()
-    response = client.post(
-        "/accounts/login/", {"username": world.police.practitioner.username, "password": "x"}
-    )
-    assert response.status_code == 200
+    response = sign_in(client, world.police.practitioner)
+    assert response.status_code == 200  # the same answer as a wrong password
     assert "_auth_user_id" not in client.session
 
 

@@ -121,7 +121,7 @@ def test_the_link_still_works_after_three_days(client, clock, world):
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
     signed_in = client.post(
-        reverse("login"), {"username": "priya.shah", "password": PASSWORD}
+        reverse("login"), {"login": "priya.shah", "password": PASSWORD}
     )  # through the sign-in page, as the invitee would (and as django-axes needs)
     assert signed_in.status_code == 302
 

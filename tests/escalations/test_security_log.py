@@ -13,6 +13,7 @@ from escalations.models import Role, SecurityEvent, SecurityKind
 from escalations.people import person_deactivate, person_invite, person_update
 from tests.api.conftest import client_for
 from tests.factories import raise_one
+from tests.signing_in import code_for, give_second_factor, sign_in
 
 ADDRESS = "203.0.113.9"  # a documentation address, as a client's
 
@@ -25,14 +26,9 @@ def kinds(**filters) -> list[str]:
 
 def test_a_sign_in_and_a_failed_one_are_logged_with_the_address_never_the_password(client, world):
     person = world.police.practitioner
-    client.post(
-        "/accounts/login/",
-        {"username": person.username, "password": "not-the-password"},
-        REMOTE_ADDR=ADDRESS,
-    )
-    client.post(
-        "/accounts/login/", {"username": person.username, "password": "x"}, REMOTE_ADDR=ADDRESS
-    )
+    app = give_second_factor(person)
+    sign_in(client, person, "not-the-password", REMOTE_ADDR=ADDRESS)
+    sign_in(client, person, code=code_for(app), REMOTE_ADDR=ADDRESS)
     failed, signed_in = SecurityEvent.objects.filter(subject=person).order_by("pk")
     assert (failed.kind, failed.address, failed.by) == ("sign_in_failed", ADDRESS, None)
     assert (signed_in.kind, signed_in.by, signed_in.address) == ("signed_in", person, ADDRESS)
@@ -40,7 +36,7 @@ def test_a_sign_in_and_a_failed_one_are_logged_with_the_address_never_the_passwo
 
 
 def test_an_unknown_account_is_not_written_down(client, db):
-    client.post("/accounts/login/", {"username": "my secret pass", "password": "x"})
+    client.post("/accounts/login/", {"login": "my secret pass", "password": "x"})
     event = SecurityEvent.objects.get()
     assert (event.kind, event.detail) == ("sign_in_failed", "unknown account")
 
@@ -99,7 +95,7 @@ def test_the_log_is_append_only(world):
 
 @pytest.mark.parametrize("who", ["lead", "scrutineer"])
 def test_the_partnership_team_reads_and_filters_the_log(client, world, who):
-    client.post("/accounts/login/", {"username": world.csc.manager.username, "password": "bad"})
+    sign_in(client, world.csc.manager, "bad")
     client.force_login(world.police.practitioner)
     client.force_login(getattr(world, who))
     page = client.get("/security-log/", {"kind": "sign_in_failed"})
@@ -121,7 +117,7 @@ def test_another_partnerships_events_are_not_shown(client, world):
     from tests.factories import make_world
 
     elsewhere = make_world()
-    client.post("/accounts/login/", {"username": elsewhere.lead.username, "password": "bad"})
+    sign_in(client, elsewhere.lead, "bad")
     client.force_login(world.lead)
     subjects = {e.subject for e in client.get("/security-log/").context["page"].object_list}
     assert elsewhere.lead not in subjects

@@ -25,6 +25,8 @@ def test_the_demo_has_every_state_genuine_timers_case_numbers_only_and_is_built_
     call_command("seed_demo", count=25, stdout=out)
 
     assert "resolve-demo" in out.getvalue()
+    assert "the code '000000' (it works only with DEBUG on" in out.getvalue()
+    _every_demo_account_asks_for_a_code()
     assert set(Escalation.objects.values_list("status", flat=True)) == {
         "stage_1",
         "stage_2",
@@ -50,6 +52,24 @@ def test_the_demo_has_every_state_genuine_timers_case_numbers_only_and_is_built_
 
     assert "already there" in again.getvalue()
     assert row_counts() == before
+
+
+def _every_demo_account_asks_for_a_code() -> None:
+    """A demo sign-in goes to the code, not to setting up an app, and the code is refused
+    outside DEBUG (the test settings), so the demo's way past it is no way past it elsewhere."""
+    from django.test import Client
+
+    from escalations.models import User
+    from tests.signing_in import CODE, sign_in
+
+    users = User.objects.filter(membership__isnull=False, is_active=True)
+    assert users.exists()
+    assert not users.filter(authenticator__isnull=True).exists()
+    client = Client()
+    lead = users.get(username="lead")
+    assert sign_in(client, lead, "resolve-demo")["Location"] == CODE
+    assert client.post(CODE, {"code": "000000"}).status_code == 200
+    assert "_auth_user_id" not in client.session
 
 
 def _the_lead_has_published_what_had_ended() -> None:

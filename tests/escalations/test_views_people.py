@@ -18,6 +18,7 @@ from escalations.models import (
 from escalations.people import current_holdings
 from escalations.tokens import invitation_token_generator
 from tests.factories import make_user, make_world, raise_one
+from tests.signing_in import as_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_people_is_at_its_path():
 
 
 def test_the_lead_sees_everyone_and_the_stage_contacts(client, world):
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     response = client.get(PEOPLE)
     assert response.status_code == 200
     html = response.content.decode()
@@ -70,7 +71,7 @@ def test_the_lead_sees_everyone_and_the_stage_contacts(client, world):
 
 
 def test_the_lead_invites_someone(client, world):
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     response = client.post(INVITE, invitation(world))
     user = User.objects.get(username="priya.shah")
     assert response.status_code == 302
@@ -94,7 +95,7 @@ def test_the_lead_invites_someone(client, world):
 
 
 def test_the_invitation_email_carries_a_password_set_link_and_no_password(client, world):
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     client.post(INVITE, invitation(world))
     user = User.objects.get(username="priya.shah")
     assert len(mail.outbox) == 1
@@ -126,7 +127,7 @@ def test_the_invitation_email_carries_a_password_set_link_and_no_password(client
 
 
 def test_partnership_staff_are_invited_without_an_agency(client, world):
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     response = client.post(
         INVITE, invitation(world, role=Role.SCRUTINEER, agency="", username="scrutiny2")
     )
@@ -135,7 +136,7 @@ def test_partnership_staff_are_invited_without_an_agency(client, world):
 
 
 def test_the_lead_can_send_the_invitation_again(client, world):
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     client.post(INVITE, invitation(world))
     user = User.objects.get(username="priya.shah")
     response = client.post(reverse("escalations:people_resend_invitation", kwargs={"pk": user.pk}))
@@ -165,7 +166,7 @@ def assert_nothing_written(before_users: int) -> None:
 )
 def test_bad_input_is_shown_again_and_nothing_is_written(client, world, changes, field, message):
     before = User.objects.count()
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     response = client.post(INVITE, invitation(world, **changes))
     assert response.status_code == 200
     form = response.context["form"]
@@ -179,7 +180,7 @@ def test_bad_input_is_shown_again_and_nothing_is_written(client, world, changes,
 def test_an_agency_of_another_partnership_is_refused(client, world):
     other = make_world()
     before = User.objects.count()
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     response = client.post(INVITE, invitation(world, agency=other.csc.agency.pk))
     assert response.status_code == 200
     assert "Choose an agency of this partnership." in response.context["form"].errors["agency"]
@@ -198,7 +199,7 @@ def test_a_username_or_email_already_in_use_is_refused(client, world, changes, f
     world.police.colleague.email = "existing@example.org"
     world.police.colleague.save()
     before = User.objects.count()
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     response = client.post(INVITE, invitation(world, **changes))
     assert response.status_code == 200
     assert response.context["form"].errors[field]
@@ -210,7 +211,7 @@ def test_a_username_or_email_already_in_use_is_refused(client, world, changes, f
 
 def test_the_lead_changes_a_persons_role_and_agency(client, world):
     person = world.police.colleague
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     response = client.post(
         person_url(person),
         {
@@ -233,7 +234,7 @@ def test_the_lead_changes_a_persons_role_and_agency(client, world):
 def test_a_holder_keeps_role_and_agency_until_the_stage_is_handed_over(client, world, clock):
     raise_one(world)
     person = world.csc.practitioner
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     response = client.post(
         person_url(person),
         {
@@ -254,7 +255,7 @@ def test_a_holder_keeps_role_and_agency_until_the_stage_is_handed_over(client, w
 
 def test_the_lead_sets_an_agencys_stage_contacts(client, world):
     csc = world.csc
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     page = client.get(contacts_url(csc.agency))
     assert page.status_code == 200
     response = client.post(
@@ -286,7 +287,7 @@ def test_the_lead_sets_an_agencys_stage_contacts(client, world):
 
 def test_only_the_agencys_own_members_can_be_its_contacts(client, world):
     before = set(StageContact.objects.values_list("pk", flat=True))
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     response = client.post(
         contacts_url(world.csc.agency), {"stage_1": [world.police.practitioner.pk]}
     )
@@ -297,7 +298,7 @@ def test_only_the_agencys_own_members_can_be_its_contacts(client, world):
 
 def test_another_partnerships_agency_is_not_found(client, world):
     other = make_world()
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     assert client.get(contacts_url(other.csc.agency)).status_code == 404
     assert client.get(person_url(other.csc.manager)).status_code == 404
 
@@ -308,7 +309,7 @@ def test_another_partnerships_agency_is_not_found(client, world):
 def test_deactivation_is_refused_while_the_person_holds_a_stage(client, world, clock):
     escalation = raise_one(world)
     person = world.csc.practitioner
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     page = client.get(deactivate_url(person))
     assert escalation.reference in page.content.decode()
     assert str(world.csc.colleague) in page.content.decode()  # offered as a colleague
@@ -325,7 +326,7 @@ def test_deactivation_hands_the_stages_over_first(client, clock, world):
     escalation = raise_one(world)
     person = world.csc.practitioner
     row = current_holdings(person).get()
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     response = client.post(deactivate_url(person), {f"holding_{row.pk}": world.csc.colleague.pk})
     assert response.status_code == 302
 
@@ -346,7 +347,7 @@ def test_a_stage_can_go_only_to_a_colleague_with_the_same_role(client, world, cl
     raise_one(world)
     person = world.csc.practitioner
     row = current_holdings(person).get()
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     response = client.post(deactivate_url(person), {f"holding_{row.pk}": world.csc.manager.pk})
     assert response.status_code == 200
     person.refresh_from_db()
@@ -355,14 +356,14 @@ def test_a_stage_can_go_only_to_a_colleague_with_the_same_role(client, world, cl
 
 def test_someone_with_no_stages_is_simply_deactivated(client, world):
     person = world.police.colleague
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     assert client.post(deactivate_url(person), {}).status_code == 302
     person.refresh_from_db()
     assert not person.is_active
 
 
 def test_the_lead_cannot_deactivate_themselves(client, world):
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     response = client.post(deactivate_url(world.lead), {})
     assert response.status_code == 200
     world.lead.refresh_from_db()
@@ -403,7 +404,7 @@ def test_a_stage_held_with_another_lead_can_be_left_with_them(client, world, clo
     escalation = raise_one(world, urgent=True, start_stage=3)
     services.escalation_escalate(escalation=escalation, by=world.police.practitioner, reason="x")
     row = current_holdings(second).get()
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     page = client.get(deactivate_url(second)).content.decode()
     assert f"Nobody new: leave it with {world.lead}" in page
 
@@ -425,7 +426,7 @@ def test_a_raiser_who_leaves_hands_their_side_to_a_colleague(client, world, cloc
     escalation = raise_one(world)
     person = world.police.practitioner
     row = current_holdings(person).get()
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     response = client.post(deactivate_url(person), {f"holding_{row.pk}": world.police.colleague.pk})
     assert response.status_code == 302
     assert StageHolder.objects.filter(
@@ -436,7 +437,7 @@ def test_a_raiser_who_leaves_hands_their_side_to_a_colleague(client, world, cloc
 @pytest.mark.parametrize("value", ["99999999999999999999999", "-1", "1e3", "٣"])
 def test_a_number_no_record_could_have_is_a_form_error_not_a_server_error(client, world, value):
     before = set(StageContact.objects.values_list("pk", flat=True))
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     response = client.post(contacts_url(world.csc.agency), {"stage_1": [value]})
     assert response.status_code == 200
     assert response.context["form"].errors["stage_1"]

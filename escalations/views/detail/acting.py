@@ -16,7 +16,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from escalations.models import Escalation, User
+from escalations import security_log
+from escalations.forms.identifying import WarnsOfIdentifyingDetails
+from escalations.models import Escalation, SecurityKind, User
 from escalations.services import Invalid, Refused
 from workflows import rules
 
@@ -58,6 +60,19 @@ def cannot(request: HttpRequest, escalation: Escalation, refusal: Refused) -> Ht
     )
 
 
+def kept_identifying(
+    request: HttpRequest, escalation: Escalation, form: WarnsOfIdentifyingDetails
+) -> None:
+    """Details that could identify someone, saved with a reason: which kinds and why (never
+    the text) go in the security log for the partnership's information governance."""
+    if detail := form.kept_identifying():
+        security_log.record(
+            SecurityKind.IDENTIFYING_DETAILS_KEPT,
+            by=request.user,  # type: ignore[arg-type]
+            detail=f"{escalation.reference}: {detail}",
+        )
+
+
 def _perform(
     request: HttpRequest,
     escalation: Escalation,
@@ -76,6 +91,8 @@ def _perform(
         return None
     except Refused as refusal:
         return cannot(request, escalation, refusal)
+    if isinstance(form, WarnsOfIdentifyingDetails):
+        kept_identifying(request, escalation, form)
     messages.success(request, success() if callable(success) else success)
     return redirect(escalation)
 

@@ -10,6 +10,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from escalations.forms.identifying import WarnsOfIdentifyingDetails
 from escalations.forms.raising import ActedForm, ChildrenForm, FamilyAndUrgencyForm, RaiseForm
 from escalations.models import (
     CaseStatus,
@@ -21,6 +22,7 @@ from escalations.models import (
     User,
 )
 from escalations.services import ChildDetails, Refused, escalation_raise
+from escalations.views.detail.acting import kept_identifying
 from escalations.words import moment_in_words
 
 from .access import raisers_only
@@ -218,6 +220,9 @@ def check(request: HttpRequest, membership: Membership) -> HttpResponse:
         except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
+            disagreement = forms_["disagreement"]
+            assert isinstance(disagreement, WarnsOfIdentifyingDetails)
+            kept_identifying(request, escalation, disagreement)
             journey.clear()
             return redirect("escalations:raise-raised", reference=escalation.reference)
     receiving = forms_["agency"].cleaned_data["receiving_agency"]
