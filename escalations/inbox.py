@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import (
@@ -21,6 +21,7 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -31,10 +32,9 @@ from django.utils import timezone
 
 from workflows import rules
 from workflows.holders import membership_of
-from workflows.rules import MANAGER_ROLES
 from workflows.states import OPEN_STATES
 
-from .models import Escalation, Membership, Partnership, StageHolder, StageRecord
+from .models import Escalation, Membership, Partnership, Side, StageHolder, StageRecord
 from .models import User as UserModel
 from .selectors import escalation_visible_to
 from .words import Tag, moment_in_words, time_left
@@ -85,6 +85,7 @@ class Row:
     due_words: str
     tag: Tag
     acknowledgement_due: bool
+    waits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,25 +108,6 @@ def _ordered(queryset: QuerySet[Escalation], now: dt.datetime) -> QuerySet[Escal
     ).order_by(F("overdue").desc(), F("due").asc(nulls_last=True), "reference")
 
 
-def _acknowledgement_pending(membership: Membership) -> Q:
-    if membership.agency_id is None:
-        return Q(pk__in=[])
-    return Q(acknowledged_at__isnull=True, receiving_agency_id=membership.agency_id)
-
-
-def _due_for(membership: Membership) -> Case:
-    """The moment the reader must act by: the acknowledgement's when their agency still
-    owes one, otherwise the stage's."""
-    return Case(
-        When(
-            _acknowledgement_pending(membership) & Q(acknowledgement_due_at__isnull=False),
-            then=F("acknowledgement_due_at"),
-        ),
-        default=F("stage_due_at"),
-        output_field=DateTimeField(),
-    )
-
-
 def holds_current_stage(user: UserModel) -> Exists:
     """The user holds the escalation's current stage now (a row not handed over)."""
     return Exists(
@@ -138,22 +120,92 @@ def holds_current_stage(user: UserModel) -> Exists:
     )
 
 
-def waiting_for(user: UserModel, membership: Membership) -> QuerySet[Escalation]:
-    """Live escalations whose current stage the user holds, and, for the receiving agency's
-    managers and senior managers, those their agency has not yet acknowledged. Those the user
-    raised are listed under "Raised by me" instead."""
-    rule = Q(holds_current_stage(user))
-    if membership.role in MANAGER_ROLES:
-        rule |= _acknowledgement_pending(membership)
-    queryset = _open(escalation_visible_to(user)).filter(rule).exclude(raised_by=user)
-    return queryset.annotate(
-        due=_due_for(membership),
-        acknowledgement_due=Case(
-            When(_acknowledgement_pending(membership), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
+# what the rulebook lets the reader do that is theirs to do now, in the inbox's words
+WAITS = {
+    "acknowledge": "Acknowledge it",
+    "respond": "Respond with your agency's decision",
+    "accept_extension": "An extension to accept or decline",
+    "decide": "Their decision is in: resolve or escalate",
+    "resolve": "Resolve it at stage 4",
+}
+
+
+def _involved(user: UserModel) -> Q:
+    """Holds a stage of it now (not handed over): the rows the rulebook is asked about."""
+    return Q(
+        Exists(
+            StageHolder.objects.filter(
+                stage_record__escalation=OuterRef("pk"), until__isnull=True, user=user
+            )
+        )
     )
+
+
+def _case_file_owed() -> Q:
+    return Q(
+        Exists(
+            StageRecord.objects.filter(
+                escalation=OuterRef("pk"), concluded_at__isnull=False
+            ).filter(Q(raising_recorded_by__isnull=True) | Q(receiving_recorded_by__isnull=True))
+        )
+    )
+
+
+def waiting_for(user: UserModel, membership: Membership) -> QuerySet[Escalation]:
+    """Escalations with a stage the user holds, open, or closed with a case-file confirmation
+    still owed: the candidates; the rulebook says which wait for them (``waits``)."""
+    records = StageRecord.objects.prefetch_related(
+        Prefetch("holders", queryset=StageHolder.objects.select_related("user")), "extensions"
+    )
+    return (
+        escalation_visible_to(user)
+        .filter(_involved(user))
+        .filter(Q(status__in=OPEN_STATES) | _case_file_owed())
+        .select_related("raising_agency", "receiving_agency", "partnership")
+        .prefetch_related(Prefetch("stage_records", queryset=records, to_attr="for_rules"))
+        .annotate(
+            due=Case(
+                When(
+                    Q(acknowledged_at__isnull=True, acknowledgement_due_at__isnull=False),
+                    then=F("acknowledgement_due_at"),
+                ),
+                default=F("stage_due_at"),
+                output_field=DateTimeField(),
+            )
+        )
+    )
+
+
+def waits(s: rules.Situation, user: UserModel) -> list[str]:
+    """What waits for ``user`` on this escalation, by the rulebook's own predicates: an
+    acknowledgement, a response owed, a decision in for the raising side, an extension to
+    accept, a stage 4 to resolve, and each concluded stage still to record on their case
+    file; otherwise, a current stage they hold (unless they raised it: "Raised by me" has
+    it)."""
+    e, record = s.escalation, s.record
+    found = []
+    if e.is_open and record is not None:
+        if rules.may_acknowledge(s, user):
+            found.append(WAITS["acknowledge"])
+        if not record.decision and rules.may_respond(s, user):
+            found.append(WAITS["respond"])
+        side = s.side_of(user)
+        if side == Side.RAISING and record.decision and rules.may_escalate(s, user):
+            found.append(WAITS["decide"])
+        if side == Side.PARTNERSHIP and rules.may_resolve(s, user):
+            found.append(WAITS["resolve"])
+        if s.pending is not None and rules.may_accept_extension(s, user):
+            found.append(WAITS["accept_extension"])
+        holds = any(h.user_id == user.pk for h in s.current_holders())
+        answered = side == Side.RECEIVING and record.decision
+        if not found and holds and e.raised_by_id != user.pk and not answered:
+            found.append(f"You hold stage {e.stage}")  # the other side's move, but yours too
+    found += [
+        f"Record the stage {r.stage} outcome on your case file"
+        for r in s.records
+        if r.concluded_at is not None and rules.may_record_on_case_file(s, user, r.stage)
+    ]
+    return found
 
 
 def raised_by(user: UserModel) -> QuerySet[Escalation]:
@@ -195,6 +247,27 @@ def _rows(queryset: Iterable[Escalation], *, clock: Clock, membership: Membershi
     return rows
 
 
+def _waiting_rows(user: UserModel, membership: Membership, clock: Clock) -> list[Row]:
+    rows = []
+    for escalation in _ordered(waiting_for(user, membership), clock.now):
+        s = rules.Situation.read(escalation, records=escalation.for_rules)  # type: ignore[attr-defined]
+        if found := waits(s, user):
+            (row,) = _rows([escalation], clock=clock, membership=membership)
+            if not escalation.is_open:  # a case-file confirmation has no time left
+                row = replace(row, due_at=None, due_words="", tag=Tag("Closed", "grey"))
+            acknowledge = WAITS["acknowledge"] in found
+            rows.append(replace(row, acknowledgement_due=acknowledge, waits=tuple(found)))
+    return rows
+
+
+def waiting_count(user: UserModel) -> int:
+    """How many escalations wait for the user: the number in the navigation."""
+    membership = membership_of(user)
+    if membership is None:
+        return 0
+    return len(_waiting_rows(user, membership, Clock.of(membership.partnership)))
+
+
 def inbox_for(user: UserModel) -> Inbox:
     """What is waiting for the user, what they raised, and for the partnership team
     everything live; each list overdue first, then by due moment."""
@@ -202,9 +275,7 @@ def inbox_for(user: UserModel) -> Inbox:
     if membership is None:
         return Inbox(waiting=[], raised=[], live=None)
     clock = Clock.of(membership.partnership)
-    waiting = _rows(
-        _ordered(waiting_for(user, membership), clock.now), clock=clock, membership=membership
-    )
+    waiting = _waiting_rows(user, membership, clock)
     raised = _rows(_ordered(raised_by(user), clock.now), clock=clock, membership=membership)
     live = None
     if rules.may_oversee(user):

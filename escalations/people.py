@@ -455,10 +455,21 @@ def _release(row: StageHolder, *, by: User, still: list[User]) -> None:
         save_with_reason(fresh, by=by, reason=f"Left; still held by {names}")
 
 
-def person_reset_second_factor(*, by: User, person: User) -> None:
-    """Someone lost their phone: the lead removes their authenticator app and recovery codes,
-    and they set up new ones when they next sign in. Logged, and the person is emailed."""
+def person_reset_second_factor(*, by: User, person: User) -> bool:
+    """Someone lost their phone: the lead removes their authenticator app and recovery codes
+    and signs them out everywhere. A password alone must not then enrol a new app (whoever
+    has the password could), so the password is cleared too and the person is emailed an
+    invitation link: from their own mailbox they set a new password, then a new app. Logged,
+    and the person is told. True if the invitation email went."""
     membership = membership_of(person)
     require_lead(by, membership.partnership if membership is not None else None)
     with transaction.atomic():
         second_factor.reset(by=by, person=person)
+        person.set_unusable_password()
+        save_with_reason(person, by=by, reason="Second factor reset: a new password to set")
+    try:
+        person_send_invitation(person=person, by=by)
+    except (Refused, OSError):
+        logger.warning("The invitation after a second-factor reset could not be sent")
+        return False
+    return True

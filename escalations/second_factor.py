@@ -15,6 +15,7 @@ sign-in. Every change is in the security log, and the person is emailed."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable
@@ -29,12 +30,14 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 
 from . import security_log
-from .models import NotificationEvent, SecurityKind, User
+from .models import NotificationEvent, SecurityEvent, SecurityKind, User
 from .notifications import notify
 
 SET_UP_FIRST = "resolve_second_factor_set_up_first"
@@ -186,13 +189,34 @@ def _used(sender: Any, request: Any, user: User, authenticator: Any, **kw: Any) 
 
 @receiver(mfa_signals.authentication_failed)
 def _failed(sender: Any, request: Any, user: User, authenticator: Any, **kw: Any) -> None:
+    """Logged; and at the limit (someone has the password and is guessing codes), the owner
+    is emailed so they can change their password."""
     security_log.record(SecurityKind.SECOND_FACTOR_FAILED, subject=user)
+    recent = SecurityEvent.objects.filter(
+        subject=user,
+        kind=SecurityKind.SECOND_FACTOR_FAILED,
+        at__gte=timezone.now() - dt.timedelta(minutes=5),
+    ).count()
+    if recent == settings.RESOLVE_CODE_FAILURES:
+        notify(escalation=None, event=NotificationEvent.CODES_FAILING, recipients=[user])
+
+
+def end_sessions(person: User) -> int:
+    """Sign the person out everywhere (a lost phone may still be signed in)."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(person.pk):
+            session.delete()
+            ended += 1
+    return ended
 
 
 def reset(*, by: User, person: User) -> int:
-    """Remove a person's authenticator and recovery codes (the caller checks who may): they set
-    up a new one when they next sign in. Logged, and the person is told."""
+    """Remove a person's authenticator and recovery codes (the caller checks who may) and
+    sign them out everywhere: they set up a new one when they next sign in. Logged, and the
+    person is told."""
     removed, _ = Authenticator.objects.filter(user_id=person.pk).delete()
+    end_sessions(person)
     security_log.record(SecurityKind.SECOND_FACTOR_RESET, by=by, subject=person)
     notify(escalation=None, event=NotificationEvent.SECOND_FACTOR_RESET, recipients=[person])
     return int(removed)

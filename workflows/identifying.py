@@ -49,7 +49,7 @@ MONTHS = {
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 # 12/03/2019, 12-3-19, 12.03.2019; 12 March 2019, 12th Mar 2019; March 12, 2019
-_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b")
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})\b")
 _WORDED_DATE = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({_MONTH})\.?,?\s+(\d{{4}})\b", re.IGNORECASE
 )
@@ -57,25 +57,25 @@ _AMERICAN_DATE = re.compile(
     rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE
 )
 _BIRTH_WORDS = re.compile(
-    r"\b(?:born|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birthday)\b[\s:,-]*(?:on\s+)?$",
+    r"\b(?:born|d\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birthday)[\s:,-]*(?:on\s+)?$",
     re.IGNORECASE,
 )
 
-_POSTCODE = re.compile(
-    r"\b(?:GIR\s?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE
-)
+# in capitals, as postcodes are written (in lower case, "S47 1st" would be one)
+_POSTCODE = re.compile(r"\b(?:GIR\s?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2})\b")
 
 _STREET_WORDS = (
     "Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Way|Court|Crescent|Place|Gardens|"
     "Terrace|Grove|Row|Square|Walk|Mews|Rise|Parade|Hill|View|Green"
 )
+_COURTS = re.compile(r"\b(?:Family|Crown|County|Youth|Magistrates'?|High)\s+Court\b")
 _ADDRESS = re.compile(
     rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][a-z']+\s+){{1,3}}(?:{_STREET_WORDS})\b\.?"
 )
 
 _NHS_NUMBER = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
 
-_TITLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?\s+[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?\b")
+_TITLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?\s+([A-Z][A-Za-z'-]*[a-z])\b")
 # common first names in England and Wales (children's and adults'), and words that follow a
 # capitalised word in an agency's or a place's name rather than a surname
 FIRST_NAMES = frozenset(
@@ -98,7 +98,8 @@ _NOT_SURNAMES = frozenset(
     """
     academy primary school college nursery hospital trust council police partnership team
     service services care centre center house road street avenue lane close drive way court
-    unit ward surgery practice board panel foundation the and of
+    unit ward surgery practice board panel foundation the and of teams station term terms
+    holiday holidays half
     """.split()  # noqa: SIM905 - a word list reads better as words
 )
 _CAPITALISED_PAIR = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][A-Za-z'-]*[a-z])\b")
@@ -125,7 +126,7 @@ def _date(day: int, month: int, year: int) -> dt.date | None:
 
 def _dates(text: str) -> Iterable[tuple[int, dt.date]]:
     for match in _NUMERIC_DATE.finditer(text):
-        d, m, y = match.groups()
+        d, _, m, y = match.groups()
         if (found := _date(int(d), int(m), int(y))) is not None:
             yield match.start(), found
     for match in _WORDED_DATE.finditer(text):
@@ -139,11 +140,15 @@ def _dates(text: str) -> Iterable[tuple[int, dt.date]]:
 
 
 def _looks_like_birth(text: str, at: int, date: dt.date, today: dt.date) -> bool:
-    """Said to be a birth, or a whole date more than a year back and within a childhood (and a
-    little): what a case's own events rarely are, and a child's date of birth always is."""
+    """Said to be a birth ("born", "DOB", "date of birth" just before it), or a past date in
+    brackets straight after a word, as a date of birth is written after a name. A case's own
+    history is full of dates, so a date alone is not taken for a birth."""
+    if date > today:
+        return False
     if _BIRTH_WORDS.search(text[max(0, at - 20) : at]):
         return True
-    return today - dt.timedelta(days=25 * 366) <= date <= today - dt.timedelta(days=366)
+    before = text[:at]
+    return before.endswith("(") and before[:-1].rstrip()[-1:].isalpha()
 
 
 def _nhs_check_digit_holds(digits: str) -> bool:
@@ -156,7 +161,7 @@ def _nhs_check_digit_holds(digits: str) -> bool:
 
 
 def _names(text: str) -> bool:
-    if _TITLE_NAME.search(text):
+    if any(m.group(1).lower() not in _NOT_SURNAMES for m in _TITLE_NAME.finditer(text)):
         return True
     for match in _CAPITALISED_PAIR.finditer(text):
         first, second = match.groups()
@@ -173,7 +178,7 @@ def kinds_in(text: str, *, today: dt.date | None = None) -> list[str]:
         found.add("date_of_birth")
     if _POSTCODE.search(text):
         found.add("postcode")
-    if _ADDRESS.search(text):
+    if any(not _COURTS.search(m.group()) for m in _ADDRESS.finditer(text)):
         found.add("address")
     if any(_nhs_check_digit_holds("".join(m.groups())) for m in _NHS_NUMBER.finditer(text)):
         found.add("nhs_number")

@@ -93,11 +93,11 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False  # a sign-in ends with the browser (SESSION_EXPIRE_AT_...)
 ACCOUNT_EMAIL_NOTIFICATIONS = False  # Resolve's own emails tell people (escalations.second_factor)
-# wrong one-time codes: 5 for one account in 5 minutes, then "too many attempts" for a while;
-# and no more than 10 a minute from one address (wrong passwords are django-axes' job)
-ACCOUNT_RATE_LIMITS = {
-    "login_failed": f"10/m/ip,{int(os.environ.get('RESOLVE_CODE_FAILURES', '5'))}/300s/key"
-}
+# wrong one-time codes: 5 for one account in 5 minutes, then "too many" for a while, and 20
+# in a day; no more than 10 a minute from one address (wrong passwords are django-axes' job).
+# At the fifth in a row the account's owner is emailed (escalations.second_factor).
+RESOLVE_CODE_FAILURES = int(os.environ.get("RESOLVE_CODE_FAILURES", "5"))
+ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{RESOLVE_CODE_FAILURES}/300s/key,20/d/key"}
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 MFA_ADAPTER = "escalations.second_factor.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -222,6 +222,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 # an invitation link (to set a first password) lasts 7 days and works once; it has a token of
 # its own (escalations/tokens.py), so neither kind of link is accepted in place of the other
 INVITATION_TIMEOUT = 60 * 60 * 24 * 7
+
+# the release of the code (e.g. the commit deployed): part of every cached PDF's key. When
+# unset, a digest of the code and templates (escalations/pdf_cache.py)
+RESOLVE_RELEASE = os.environ.get("RESOLVE_RELEASE", "")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -263,3 +265,11 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
                 self.message_user(request, message, messages.ERROR)
             else:
                 self.message_user(request, f"{person} is deactivated.", messages.SUCCESS)
+
+
+# allauth's own admin pages would let staff delete someone's second factor or change their
+# sign-in email with no security log, no email to them and no confirming it is you: the
+# lead resets a second factor on the person's page instead (ADR 14).
+for _allauth_model in (Authenticator, EmailAddress):
+    if admin.site.is_registered(_allauth_model):
+        admin.site.unregister(_allauth_model)

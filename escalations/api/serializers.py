@@ -25,7 +25,7 @@ from escalations.models import (
 )
 from escalations.timeline import build_timeline, due_moment, person
 from workflows import rules
-from workflows.identifying import findings, for_the_log
+from workflows.identifying import findings, for_the_log, kinds_in
 from workflows.states import Status
 
 # the largest id a database holds (a bigger one is no id at all, not a server error)
@@ -281,6 +281,10 @@ class ChecksIdentifying(serializers.Serializer):  # type: ignore[type-arg]
                     ]
                 }
             )
+        if kinds_in(attrs.get("keep_identifying_because", "")):
+            raise serializers.ValidationError(
+                {"keep_identifying_because": ["Say why without repeating the details."]}
+            )
         return attrs
 
     def kept_identifying(self) -> str:
@@ -290,7 +294,13 @@ class ChecksIdentifying(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class RaiseInput(ChecksIdentifying):
-    checked_fields = ("decision_disputed", "reasons", "impact_on_child", "outcome_sought")
+    checked_fields = (
+        "decision_disputed",
+        "reasons",
+        "impact_on_child",
+        "outcome_sought",
+        "family_not_informed_reason",
+    )
 
     receiving_agency = serializers.IntegerField(
         min_value=1, max_value=LARGEST_ID, help_text="From /api/v1/agencies/."
@@ -372,7 +382,8 @@ class NoteInput(ChecksIdentifying, StageInput):
     text = text()
 
 
-class ExtensionInput(StageInput):
+class ExtensionInput(ChecksIdentifying, StageInput):
+    checked_fields = ("reason",)
     new_due_date = serializers.DateField()
     reason = text()
 

@@ -163,7 +163,9 @@ class WithdrawForm(WarnsOfIdentifyingDetails, ActionForm):
     reason = text_field("Why are you withdrawing it?", "why you are withdrawing it")
 
 
-class ExtendForm(ActionForm):
+class ExtendForm(WarnsOfIdentifyingDetails, ActionForm):
+    checked_fields = ("reason",)
+
     """A new due date in the GOV.UK date input (``due_day``, ``due_month``, ``due_year``)
     and why."""
 

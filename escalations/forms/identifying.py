@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 
-from workflows.identifying import Finding, findings, for_the_log
+from workflows.identifying import Finding, findings, for_the_log, kinds_in
 
 KEEP_LIMIT = 500
 
@@ -21,8 +21,8 @@ class WarnsOfIdentifyingDetails(forms.Form):
 
     keep_because = forms.CharField(
         label="If they must stay, say why",
-        help_text="For example, the address is where the police attended and the receiving "
-        "agency needs it to find the record. This reason is kept in the security log.",
+        help_text="For example, the receiving agency cannot find its record without it. Do "
+        "not repeat the details here: this reason is kept in the security log.",
         required=False,
         max_length=KEEP_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -38,13 +38,18 @@ class WarnsOfIdentifyingDetails(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        texts = {name: cleaned.get(name) or "" for name in self.checked_fields}
+        texts = {
+            name: cleaned.get(name) or "" for name in self.checked_fields if name in self.fields
+        }
         self.identifying = findings(texts)
-        if self.identifying and not (cleaned.get("keep_because") or "").strip():
+        because = (cleaned.get("keep_because") or "").strip()
+        if self.identifying and not because:
             self.add_error(
                 "keep_because",
                 "Remove the details that could identify someone, or say why they must stay",
             )
+        elif because and kinds_in(because):
+            self.add_error("keep_because", "Say why without repeating the details")
         return cleaned
 
     def identifying_warnings(self) -> list[str]:

@@ -560,7 +560,9 @@ def _urgency_choices(context: RaiseContext) -> tuple[list[tuple[str, str]], dict
     return choices, hints
 
 
-class FamilyAndUrgencyForm(RaiseForm):
+class FamilyAndUrgencyForm(WarnsOfIdentifyingDetails, RaiseForm):
+    checked_fields = ("family_not_informed_reason",)
+
     family_informed = _radios(
         "Has the family been told about this disagreement?",
         (
@@ -584,6 +586,7 @@ class FamilyAndUrgencyForm(RaiseForm):
         if not context.about_children:
             del self.fields["family_informed"]
             del self.fields["family_not_informed_reason"]
+            del self.fields["keep_because"]
         choices, hints = _urgency_choices(context)
         field = self.fields["urgency"]
         assert isinstance(field, forms.ChoiceField)

@@ -35,6 +35,7 @@ class NotificationEvent(models.TextChoices):
     SECOND_FACTOR_SET_UP = "second_factor_set_up", "A second factor was set up for your account"
     SECOND_FACTOR_RESET = "second_factor_reset", "Your Resolve second factor was reset"
     RECOVERY_CODE_USED = "recovery_code_used", "A recovery code was used to sign in as you"
+    CODES_FAILING = "codes_failing", "Wrong codes were entered after your password"
 
 
 class OutboxRow(models.Model):

@@ -18,13 +18,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if not rules.may_read_cases(user) and rules.may_read_figures(user):
         return redirect("escalations:dashboard")
     found = inbox_for(user)
+    request.resolve_waiting = len(found.waiting)  # type: ignore[attr-defined]  # the nav's count
     sections = [
         {
             "id": "waiting",
             "title": "Waiting for me",
             "rows": found.waiting,
             "empty": "Nothing is waiting for you.",
-            "hint": "Stages you hold, and acknowledgements your agency owes.",
+            "hint": "What is yours to do now: acknowledgements, responses and decisions, "
+            "extensions to accept, stage 4s to resolve, and stage outcomes to record on your "
+            "case file.",
         }
     ]
     if rules.may_raise(user) or found.raised:

@@ -97,6 +97,8 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 def people_invite(request: HttpRequest) -> HttpResponse:
     user, lead = _lead(request)
+    if confirm := unless_confirmed(request):
+        return confirm
     form = InviteForm(_posted(request), partnership=lead.partnership)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -179,6 +181,8 @@ def people_person(request: HttpRequest, pk: int) -> HttpResponse:
 def people_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     user, lead = _lead(request)
     person = _person(lead, pk)
+    if confirm := unless_confirmed(request):
+        return confirm
     person_unlock(by=user, person=person)
     messages.success(request, f"{person} can sign in again now.")
     return redirect("escalations:people_person", pk=person.pk)
@@ -238,12 +242,18 @@ def people_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
     if confirm := unless_confirmed(request):
         return confirm
     if request.method == "POST":
-        person_reset_second_factor(by=user, person=person)
-        messages.success(
-            request,
-            f"{person}'s second factor is reset: they will set up a new one when they next "
-            "sign in. We have emailed them to say so.",
-        )
+        if person_reset_second_factor(by=user, person=person):
+            messages.success(
+                request,
+                f"{person}'s second factor is reset and they are signed out. We emailed "
+                f"{person.email} a link to set a new password; then they set up a new app.",
+            )
+        else:
+            messages.warning(
+                request,
+                f"{person}'s second factor is reset and they are signed out, but the email "
+                "with a link to set a new password could not be sent. Send it again.",
+            )
         return redirect("escalations:people_person", pk=person.pk)
     return render(
         request,
@@ -254,6 +264,8 @@ def people_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
 
 def people_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     user, lead = _lead(request)
+    if confirm := unless_confirmed(request):
+        return confirm
     agency = get_object_or_404(Agency, pk=pk, partnership_id=lead.partnership_id)
     form = StageContactsForm(_posted(request), agency=agency)
     if request.method == "POST" and form.is_valid():

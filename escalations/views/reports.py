@@ -12,6 +12,7 @@ without sign-in; internal ones by the partnership team and analysts only."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from escalations import security_log
 from escalations.models import Membership, Partnership, PublishedReport, SecurityKind
+from escalations.pdf_cache import cached_pdf
 from escalations.reports import publishing
 from escalations.reports.compute import compute_figures
 from escalations.reports.options import (
@@ -33,7 +35,7 @@ from escalations.reports.options import (
     period_for,
 )
 from escalations.reports.period import Period
-from escalations.reports.render import CONTENT_TYPES, filename
+from escalations.reports.render import CONTENT_TYPES, filename, to_json
 from escalations.reports.render import render as render_report
 from escalations.reports.suppression import PUBLIC, build_edition
 from escalations.views.common import over_the_download_limit
@@ -48,6 +50,15 @@ def _membership(request: HttpRequest) -> Membership:
     if not may or membership is None:
         raise PermissionDenied(may.reason)
     return membership
+
+
+def _rendered(edition: Any, fmt: str) -> bytes:
+    """A report's PDF is cached under its figures and edition (what it shows); the other
+    formats cost little to make."""
+    if fmt != "pdf":
+        return render_report(edition, fmt)
+    shows = json.dumps([edition.name, to_json(edition)], sort_keys=True, default=str)
+    return cached_pdf("report", shows, lambda: render_report(edition, fmt))
 
 
 def annual(request: HttpRequest, year: int) -> HttpResponse:
@@ -84,7 +95,7 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
             SecurityKind.EXPORTED, by=membership.user, detail=filename(edition, fmt)
         )
         return HttpResponse(
-            render_report(edition, fmt),
+            _rendered(edition, fmt),
             content_type=CONTENT_TYPES[fmt],
             headers={"Content-Disposition": f'attachment; filename="{filename(edition, fmt)}"'},
         )

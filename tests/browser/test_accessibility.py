@@ -616,7 +616,7 @@ def _people(s: Scene) -> None:
 
 @case("people-invite")
 def _people_invite(s: Scene) -> None:
-    s.sign_in(s.world.lead)
+    confirm_identity(s.sign_in(s.world.lead), s.world.lead)
     s.go("/people/invite/", "Invite someone")
 
 
@@ -643,8 +643,20 @@ def _reset_second_factor(s: Scene) -> None:
 
 @case("people-contacts")
 def _people_contacts(s: Scene) -> None:
-    s.sign_in(s.world.lead)
+    confirm_identity(s.sign_in(s.world.lead), s.world.lead)
     s.go(f"/people/agencies/{s.world.csc.agency.pk}/contacts/", "Stage contacts")
+
+
+@case("partnership")
+def _partnership(s: Scene) -> None:
+    s.sign_in(s.world.lead)
+    s.go("/partnership/", str(s.world.partnership))
+
+
+@case("your-account")
+def _account(s: Scene) -> None:
+    s.sign_in(s.world.police.practitioner)
+    s.go("/account/", "Your account")
 
 
 @case("api-tokens")
@@ -712,7 +724,19 @@ def _not_found(s: Scene) -> None:
     s.go("/escalations/ESC-1999-0001/", "Page not found", status=404)
 
 
+def sideways_scroll(page, width: int) -> int:
+    """How far the page scrolls sideways at this width (0 when it reflows)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_no_serious_accessibility_violations(name, page, live_server, world):
+    """axe finds nothing serious, and the page reflows (WCAG 2.2, 1.4.10): no sideways
+    scrolling on a 320 px phone or a 1280 px laptop."""
     CASES[name](Scene(page, live_server, world))
     assert serious_violations(page) == []
+    assert sideways_scroll(page, 320) == 0
+    assert sideways_scroll(page, 1280) == 0

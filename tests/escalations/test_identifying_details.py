@@ -65,6 +65,16 @@ def test_saying_why_they_must_stay_saves_it_and_logs_why_never_the_text(world, c
     assert "Acacia" not in event.detail
 
 
+def test_the_reason_must_not_repeat_the_details(world, clock):
+    escalation = raise_one(world)
+    page = respond(
+        client_for(world.csc.practitioner), escalation, NAMED, keep="Jayden Smith needs it."
+    )
+    assert page.status_code == 200
+    assert "Say why without repeating the details" in page.content.decode()
+    assert kept() == []
+
+
 def test_a_note_with_a_postcode_is_warned_of(world, clock):
     escalation = raise_one(world)
     client = client_for(world.police.practitioner)

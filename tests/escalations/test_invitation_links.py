@@ -16,6 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 from escalations.models import Role, User
 from escalations.people import person_deactivate, person_invite, person_send_invitation
 from escalations.tokens import describe_lifetime, invitation_token_generator
+from tests.signing_in import as_confirmed
 from workflows.refusals import Refused
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +93,7 @@ def test_the_page_the_link_opens_says_how_long_it_lasts(client, world):
 
 
 def test_the_lead_is_told_how_long_the_link_lasts(client, world):
-    client.force_login(world.lead)
+    as_confirmed(client, world.lead)
     assert "The link lasts 7 days" in client.get(reverse("escalations:people_invite")).text
     response = client.post(
         reverse("escalations:people_invite"),

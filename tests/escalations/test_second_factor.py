@@ -152,6 +152,8 @@ def test_five_wrong_codes_stop_the_right_one_for_a_while(client, world, clock):
     assert "Too many wrong codes" in refused.text
     assert signed_in_as(client) is None
     assert logged(person).count("second_factor_failed") == 5
+    told = Notification.objects.filter(recipient=person, event=NotificationEvent.CODES_FAILING)
+    assert told.count() == 1  # once, at the limit
     clock.shift(dt.timedelta(minutes=6))
     assert sign_in(client, person, code=code_for(app, step=1))["Location"] == "/"
 
@@ -221,8 +223,13 @@ def test_nobody_turns_their_own_second_factor_off(client, world):
 
 
 def test_the_lead_resets_a_lost_phone_and_the_person_is_told(client, world, mailoutbox):
+    """The app, the recovery codes and the password stop working and the person is signed
+    out everywhere; a link to set a new password goes to their own mailbox, so that a
+    password alone (which someone else may know) never enrols the new app."""
     person = world.csc.practitioner
     give_second_factor(person)
+    their_phone = client.__class__()
+    their_phone.force_login(person)
     client.force_login(world.lead)
     url = f"/people/{person.pk}/second-factor/"
     assert client.get(url)["Location"].startswith("/account/confirm/")
@@ -230,14 +237,23 @@ def test_the_lead_resets_a_lost_phone_and_the_person_is_told(client, world, mail
     assert "Reset" in client.get(url).text
     client.post(url)
     assert not Authenticator.objects.filter(user=person).exists()
-    event = SecurityEvent.objects.filter(subject=person).latest("pk")
-    assert (event.kind, event.by) == ("second_factor_reset", world.lead)
+    person.refresh_from_db()
+    assert not person.has_usable_password()
+    assert their_phone.get("/")["Location"].startswith(LOGIN)  # signed out there too
+    event = SecurityEvent.objects.filter(subject=person, kind="second_factor_reset").get()
+    assert event.by == world.lead
+    invitation = mailoutbox[-1]
+    assert invitation.to == [person.email]
+    link = re.search(r"http://testserver(/accounts/invitation/\S+/)", invitation.body)[1]
     deliver_due()
-    assert mailoutbox[-1].to == [person.email]
     assert "reset" in mailoutbox[-1].subject
-    # they set up a new one at their next sign-in
-    other = client.__class__()
-    assert sign_in(other, person)["Location"] == SET_UP
+    assert sign_in(client.__class__(), person).status_code == 200  # the old password fails
+    # from the link: a new password, then a new app at the next sign-in
+    fresh = client.__class__()
+    form = fresh.get(link)["Location"]
+    new = "a brand new passphrase"
+    assert fresh.post(form, {"new_password1": new, "new_password2": new}).status_code == 302
+    assert sign_in(fresh, person, new)["Location"] == SET_UP
 
 
 def test_nobody_else_resets_a_second_factor(client, world):
@@ -292,3 +308,9 @@ def test_a_confirmation_never_sends_you_elsewhere(client, world):
         {"password": "x", "code": code_for(app_of(world.lead)), "next": "https://example.org/"},
     )
     assert done["Location"] == "/"
+
+
+def test_allauths_own_admin_pages_are_not_a_way_round_the_log(client, world):
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(Authenticator)

@@ -54,16 +54,80 @@ def test_the_receiving_holder_finds_it_waiting_for_them(client, world, clock):
     assert "live" not in found
 
 
-def test_the_receiving_manager_sees_the_acknowledgement_their_agency_owes(client, world, clock):
+def test_an_acknowledgement_waits_only_for_who_may_give_it(client, world, clock):
+    """The rulebook says the receiving holder acknowledges: not their manager, who holds no
+    stage of it, so nothing waits for the manager."""
     escalation = raise_one(world)
-    assert references(sections(client, world.csc.manager)["waiting"]) == [escalation.reference]
+    assert references(sections(client, world.csc.manager)["waiting"]) == []
+    row = sections(client, world.csc.practitioner)["waiting"][0]
+    assert row.waits == ("Acknowledge it", "Respond with your agency's decision")
 
     services.escalation_acknowledge(escalation=escalation, by=world.csc.practitioner)
-    assert references(sections(client, world.csc.manager)["waiting"]) == []
     # the named holder keeps it, with the stage's own due moment now
     row = sections(client, world.csc.practitioner)["waiting"][0]
     assert not row.acknowledgement_due
+    assert row.waits == ("Respond with your agency's decision",)
     assert row.due_at == at(7, 17)
+
+
+def test_a_decision_in_waits_for_the_raiser_and_no_longer_for_the_receiver(client, world, clock):
+    escalation = raise_one(world)
+    services.escalation_acknowledge(escalation=escalation, by=world.csc.practitioner)
+    services.escalation_respond(
+        escalation=escalation, by=world.csc.practitioner, decision="stands", response="Met."
+    )
+    (row,) = sections(client, world.police.practitioner)["waiting"]
+    assert row.waits == ("Their decision is in: resolve or escalate",)
+    assert sections(client, world.csc.practitioner)["waiting"] == []
+
+
+def test_an_extension_to_accept_waits_in_the_inbox(client, world, clock):
+    escalation = raise_one(world)
+    services.escalation_acknowledge(escalation=escalation, by=world.csc.practitioner)
+    services.escalation_propose_extension(
+        escalation=escalation,
+        by=world.csc.practitioner,
+        new_due_date=dt.date(2026, 12, 10),
+        reason="The strategy meeting is on the 9th.",
+    )
+    (row,) = sections(client, world.police.practitioner)["waiting"]
+    assert "An extension to accept or decline" in row.waits
+    client.force_login(world.police.practitioner)
+    assert "An extension to accept or decline" in client.get(INBOX).content.decode()
+
+
+def test_a_case_file_confirmation_owed_after_closure_waits_for_each_side(client, world, clock):
+    escalation = raise_one(world)
+    services.escalation_acknowledge(escalation=escalation, by=world.csc.practitioner)
+    services.escalation_resolve(
+        escalation=escalation,
+        by=world.police.practitioner,
+        outcome="partly_agreed",
+        summary="Agreed at stage 1.",
+        agreed_actions="None.",
+    )
+    for holder in (world.police.practitioner, world.csc.practitioner):
+        (row,) = sections(client, holder)["waiting"]
+        assert row.waits == ("Record the stage 1 outcome on your case file",)
+        assert row.tag.text == "Closed"
+    services.escalation_record_on_case_file(
+        escalation=escalation, by=world.csc.practitioner, stage=1, reference="CN-1"
+    )
+    assert sections(client, world.csc.practitioner)["waiting"] == []
+
+
+def test_the_navigation_counts_what_waits_and_follows_changes(client, world, clock):
+    escalation = raise_one(world)
+    client.force_login(world.csc.practitioner)
+    page = client.get("/find/").content.decode()
+    assert (
+        '<span class="app-nav-count">1<span class="govuk-visually-hidden"> waiting for you' in page
+    )
+    services.escalation_acknowledge(escalation=escalation, by=world.csc.practitioner)
+    services.escalation_respond(
+        escalation=escalation, by=world.csc.practitioner, decision="stands", response="Met."
+    )
+    assert "app-nav-count" not in client.get("/find/").content.decode()
 
 
 def test_the_raiser_finds_it_under_raised_by_me(client, world, clock):
@@ -179,10 +243,10 @@ def test_the_page_shows_a_govuk_table_with_links_and_tags(client, world, clock):
     escalation = raise_one(world)
     client.force_login(world.csc.practitioner)
     html = client.get(INBOX).content.decode()
-    assert 'class="govuk-table"' in html
+    assert 'class="govuk-table app-table--stack"' in html
     assert f'href="/escalations/{escalation.reference}/"' in html
     assert "govuk-tag--grey" in html
-    assert "Acknowledgement due" in html
+    assert "Acknowledge it" in html
     assert "5pm on Thursday 3 December 2026" in html
 
 
@@ -207,9 +271,9 @@ def test_the_inbox_costs_the_same_queries_however_many_rows(
         "raiser": world.police.practitioner,
         "receiving manager": world.csc.manager,
     }[who]
-    response = inbox_queries(client, user, django_assert_max_num_queries, 11)
+    response = inbox_queries(client, user, django_assert_max_num_queries, 15)
     shown = sum(len(section["rows"]) for section in response.context["sections"])
-    assert shown >= count
+    assert shown >= (0 if who == "receiving manager" else count)
 
 
 # --- notifications ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from escalations import security_log
 from escalations.models import Escalation, SecurityKind, StageRecord
+from escalations.pdf_cache import cached_pdf
 from escalations.timeline import build_timeline, due_moment, person
 from escalations.views.common import over_the_download_limit
 from escalations.words import moment_in_words
@@ -65,12 +66,15 @@ def record_pdf(request: HttpRequest, reference: str) -> HttpResponse:
             if escalation.immediate_action_at
             else "",
             "printed_by": person(user),
-            "printed_at": moment_in_words(timezone.now()),
+            # the day, not the minute: the same record printed again that day is the same PDF
+            "printed_on": timezone.localdate(),
             "due": due_moment(escalation) if escalation.is_open else None,
         },
         request=request,
     )
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    pdf = cached_pdf(
+        "record", html, lambda: HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    )
     security_log.record(SecurityKind.EXPORTED, by=user, detail=f"{escalation.reference} record.pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{escalation.reference}.pdf"'

@@ -220,9 +220,9 @@ def check(request: HttpRequest, membership: Membership) -> HttpResponse:
         except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
-            disagreement = forms_["disagreement"]
-            assert isinstance(disagreement, WarnsOfIdentifyingDetails)
-            kept_identifying(request, escalation, disagreement)
+            for page in ("disagreement", "urgency"):
+                if isinstance(warned := forms_[page], WarnsOfIdentifyingDetails):
+                    kept_identifying(request, escalation, warned)
             journey.clear()
             return redirect("escalations:raise-raised", reference=escalation.reference)
     receiving = forms_["agency"].cleaned_data["receiving_agency"]
