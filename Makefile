@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 # extra Debian packages for scripts/system-deps.sh (e.g. `chromium` for browser tests)
 SYSTEM_PACKAGES_EXTRA ?=
 
-.PHONY: help install system-deps run test lint lint-imports format typecheck migrations-check check-deploy bench clean
+.PHONY: help install system-deps run stack test lint lint-imports format typecheck migrations-check check-deploy bench clean
 
 help: ## list the targets
 	@echo "Usage: make TARGET"
@@ -32,6 +32,9 @@ run: install ## migrate, seed demo data, run the timer loop and the dev server o
 	@$(PYTHON) manage.py run_timers --loop & timers=$$!; \
 	trap 'kill $$timers 2>/dev/null || true; wait $$timers 2>/dev/null || true' EXIT INT TERM; \
 	$(PYTHON) manage.py runserver 127.0.0.1:8000
+
+stack: install ## the production stack here: PostgreSQL, Redis, gunicorn, Celery worker and beat (Ctrl-C stops it)
+	scripts/with-postgres.sh scripts/stack.sh
 
 test: install ## the whole suite: checks, pytest on a throwaway PostgreSQL, then SQLite
 	scripts/with-postgres.sh scripts/test-suite.sh
@@ -67,9 +70,11 @@ check-deploy: install ## Django's deployment checks with the production settings
 	DJANGO_ALLOWED_HOSTS=resolve.example.org \
 	$(PYTHON) manage.py check --deploy --fail-level WARNING
 
-bench: install ## timer and report benchmarks on a throwaway PostgreSQL
+bench: install ## timer, report, page and transition benchmarks on a throwaway PostgreSQL
 	scripts/with-postgres.sh $(PYTHON) benches/timers.py
 	scripts/with-postgres.sh $(PYTHON) benches/report.py
+	scripts/with-postgres.sh $(PYTHON) benches/pages.py
+	scripts/with-postgres.sh $(PYTHON) benches/transitions.py
 
 clean: ## remove caches, collected static files and the install stamp (keeps .venv and db.sqlite3)
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf

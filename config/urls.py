@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from escalations.forms.accounts import LoggedPasswordResetForm
-from escalations.views import common, reports
+from escalations.views import common, health, reports
 from escalations.views.invitation import InvitationConfirmView
 
 handler404 = "escalations.views.common.not_found"
@@ -58,6 +58,11 @@ accounts = [
     ),
 ]
 
+health_checks = [
+    path("live/", health.live, name="live"),
+    path("ready/", health.ready, name="ready"),
+]
+
 pages = [
     path("accessibility/", common.accessibility, name="accessibility"),
     path("privacy/", common.privacy, name="privacy"),
@@ -68,6 +73,7 @@ urlpatterns = [
     path("api/v1/", include("escalations.api.urls")),
     path("accounts/", include(accounts)),
     path("", include((pages, "pages"))),
+    path("health/", include((health_checks, "health"))),
     path("public/", include("escalations.public_urls")),
     path("reports/", include((reports.urlpatterns, "reports"))),
     path("", include("escalations.urls")),

@@ -4,7 +4,7 @@
 #   scripts/system-deps.sh [EXTRA_PACKAGE...]     e.g. scripts/system-deps.sh chromium
 set -euo pipefail
 
-packages=(postgresql libharfbuzz-subset0 fonts-dejavu-core poppler-utils chromium "$@")
+packages=(postgresql redis-server libharfbuzz-subset0 fonts-dejavu-core poppler-utils chromium "$@")
 
 missing=()
 for pkg in "${packages[@]}"; do

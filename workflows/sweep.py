@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import logging
+import time
 
+from django.core.cache import cache
 from django.utils import timezone
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
@@ -56,9 +58,20 @@ def _fire(task: Task) -> int:
     return 0
 
 
+SWEPT_AT = "resolve:sweep:finished-at"
+
+
 def sweep() -> tuple[int, int, int]:
-    """(timers fired, messages sent, messages failed): emails and webhook deliveries."""
+    """(timers fired, messages sent, messages failed): emails and webhook deliveries. Its end
+    is noted in the shared cache, for the readiness check (``/health/ready/``)."""
     fired = fire_due_timers()
     sent, failed = deliver_due()
     delivered, undelivered = webhooks.deliver_due()
+    cache.set(SWEPT_AT, time.time(), None)
     return fired, sent + delivered, failed + undelivered
+
+
+def last_swept() -> float | None:
+    """When a sweep last finished (a Unix time), by any worker or loop."""
+    at = cache.get(SWEPT_AT)
+    return float(at) if at is not None else None

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "escalations.logs.RequestId",
     "django.middleware.security.SecurityMiddleware",
     "escalations.security_log.RequestAddress",
     "csp.middleware.CSPMiddleware",
@@ -272,6 +273,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # pile up. No soft limit: its exception, raised inside a timer handler, would be recorded as
 # that handler failing (workflows/failures.py) and alert the partnership lead for nothing.
 CELERY_TASK_TIME_LIMIT = 50
+# /health/ready/ fails when no timer sweep has finished for this long (every minute, normally)
+RESOLVE_SWEEP_STALE_MINUTES = int(os.environ.get("RESOLVE_SWEEP_STALE_MINUTES", "5"))
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # LOGGING below applies to the workers too
 # no result backend: nobody waits for a sweep; the worker logs what each one did
 CELERY_BEAT_SCHEDULE = {
@@ -327,11 +330,28 @@ SPECTACULAR_SETTINGS = {
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-LOGGING = {
+# Log lines carry the request's id (escalations/logs.py); RESOLVE_LOG_FORMAT=json (the default
+# in production) writes one JSON object a line for the host's log collector
+LOG_FORMAT = os.environ.get("RESOLVE_LOG_FORMAT", "plain")
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "escalations.logs.WithRequestId"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -6,7 +6,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env_bool
+from .base import LOGGING, STORAGES, env_bool
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if len(SECRET_KEY) < 50:
@@ -14,6 +14,11 @@ if len(SECRET_KEY) < 50:
         "DJANGO_SECRET_KEY must be set to a random string of at least 50 characters."
     )
 DEBUG = False
+
+# one JSON object a line, with the request's id, unless the host asks for plain lines
+LOGGING["handlers"]["console"]["formatter"] = os.environ.get("RESOLVE_LOG_FORMAT", "json")
+# a load balancer's health checks come over plain HTTP from inside the network
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
