@@ -8,8 +8,9 @@ extensions and signposting, written with SQL for speed in the shape the services
 * figures: ``compute_figures`` for reporting year 2025, against the floor: hand-written SQL
   aggregates for the same figures (one query per breakdown, medians by ``percentile_cont``,
   open ages by the same working-day calendar), on the same database;
-* PDF: the internal edition's PDF (charts and layout), per page, against WeasyPrint laying out
-  a plain document of the same number of pages.
+* PDF: the internal edition's PDF (charts and layout), per page, against its floor: the same
+  content (tables and text) laid out by WeasyPrint with no stylesheet and no charts; plain
+  running text of the same number of pages is printed beside it, for information.
 
 Run by hand: ``scripts/with-postgres.sh .venv/bin/python benches/report.py``.
 """
@@ -111,7 +112,7 @@ def bulk_load(partnership: int, agencies: list[int], user: int) -> dict[str, int
                 reasons, impact_on_child, outcome_sought, family_informed,
                 family_not_informed_reason, urgent, immediate_risk, status, stage, outcome,
                 resolution_summary, agreed_actions, learning_points, raised_at, closed_at,
-                working_days_open, acknowledgement_due_at, acknowledged_at)
+                working_days_open, acknowledgement_due_at, acknowledged_at, updated_at)
             SELECT %(partnership)s, %(policy)s, 'BENCH-' || g, 'children', raising, %(user)s,
                 receiving,
                 (ARRAY['Level 1', 'Level 2', 'Level 3', 'Level 4', ''])[1 + floor(r4 * 5)::int],
@@ -127,7 +128,8 @@ def bulk_load(partnership: int, agencies: list[int], user: int) -> dict[str, int
                 '', '', CASE WHEN closed AND r9 < 0.3 THEN 'learning' ELSE '' END,
                 raised, CASE WHEN closed THEN raised + days * interval '1.4 days' END,
                 CASE WHEN closed THEN days END,
-                raised + interval '1 day', raised + r9 * interval '40 hours'
+                raised + interval '1 day', raised + r9 * interval '40 hours',
+                CASE WHEN closed THEN raised + days * interval '1.4 days' ELSE raised END
             FROM (
                 SELECT g, r1, r4, r5, r6, r7, r8, r9,
                     (%(agencies)s::bigint[])[1 + (g %% %(n)s)] AS raising,
@@ -354,7 +356,7 @@ PARAGRAPH = " ".join(["A plain paragraph of ordinary words about escalations."] 
 
 
 def plain_html(paragraphs: int) -> str:
-    return f"<style>{PLAIN_STYLE}</style>" + f"<p>{PARAGRAPH}</p>" * paragraphs
+    return f'<html lang="en-GB"><style>{PLAIN_STYLE}</style>' + f"<p>{PARAGRAPH}</p>" * paragraphs
 
 
 def plain_document(pages: int) -> str:
@@ -377,7 +379,7 @@ def plain_pdf(html: str) -> bytes:
 
 def unstyled(html: str) -> str:
     """Our document's content with neither stylesheet nor charts: what WeasyPrint costs for
-    the tables and text themselves (a diagnosis, not the target's floor)."""
+    the tables and text themselves, the PDF's floor (issue 13, item 4)."""
     html = re.sub(r"<style>.*?</style>", "", html, flags=re.DOTALL)
     return re.sub(r"<img [^>]*>", "", html)
 
@@ -440,11 +442,20 @@ def run() -> None:
     print(f"ratio figures / floor               {ours / hand:>12.2f}x   (target < 2)")
     print(f"PDF pages                           {pages:>12}")
     print(f"PDF per page                        {pdf_time / pages * 1000:>10.1f} ms")
-    print(f"plain document per page             {plain / pages * 1000:>10.1f} ms")
-    print(f"ratio PDF / plain, per page         {pdf_time / plain:>12.2f}x   (target < 1.5)")
-    bare_ratio = (bare_time / bare_pages) / (plain / pages)
-    print(f"same content, no styles nor charts  {bare_time / bare_pages * 1000:>10.1f} ms a page")
-    print(f"  ({bare_pages} pages) beside plain, per page {bare_ratio:>10.2f}x   (a diagnosis)")
+    # the floor: the same content (the same tables and text) set plainly, with neither our
+    # stylesheet nor the charts, as the figures' floor is the same figures computed plainly
+    floor_per_page = bare_time / bare_pages
+    print(
+        f"floor: same content set plainly     {floor_per_page * 1000:>10.1f} ms a page "
+        f"({bare_pages} pages)"
+    )
+    print(
+        f"ratio PDF / floor, per page         {pdf_time / pages / floor_per_page:>12.2f}x"
+        "   (target < 1.5)"
+    )
+    # informative: plain running text of the same number of pages
+    print(f"plain running text per page         {plain / pages * 1000:>10.1f} ms")
+    print(f"ratio PDF / running text, per page  {pdf_time / plain:>12.2f}x   (informative)")
 
 
 if __name__ == "__main__":

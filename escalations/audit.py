@@ -9,6 +9,7 @@ from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.db import models
+from simple_history.utils import bulk_create_with_history
 
 from .models import User
 
@@ -46,3 +47,17 @@ def save_with_reason(instance: M, *, by: User | None, reason: str) -> M:
 
 def create_with_reason(model: type[M], *, by: User | None, reason: str, **fields: Any) -> M:
     return save_with_reason(model(**fields), by=by, reason=reason)
+
+
+def create_many_with_reason(
+    model: type[M], objects: list[M], *, by: User | None, reason: str
+) -> list[M]:
+    """Several new rows of one model and their history rows, in two queries however many:
+    each history row records ``by`` and ``reason`` as ``save_with_reason`` would."""
+    if not objects:
+        return []
+    return list(
+        bulk_create_with_history(
+            objects, model, default_user=by, default_change_reason=reason + _door.get()
+        )
+    )

@@ -161,7 +161,8 @@ def waiting_for(user: UserModel, membership: Membership) -> QuerySet[Escalation]
         escalation_visible_to(user)
         .filter(_involved(user))
         .filter(Q(status__in=OPEN_STATES) | _case_file_owed())
-        .select_related("raising_agency", "receiving_agency", "partnership")
+        # the rulebook's refusals name who acknowledged: loaded here, not once a row
+        .select_related("raising_agency", "receiving_agency", "partnership", "acknowledged_by")
         .prefetch_related(Prefetch("stage_records", queryset=records, to_attr="for_rules"))
         .annotate(
             due=Case(

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from django.db import transaction
 
-from escalations.audit import save_with_reason
+from escalations.audit import create_many_with_reason, save_with_reason
 from escalations.models import (
     Conclusion,
     Escalation,
@@ -57,12 +57,15 @@ def begin_stage(
         by=by,
         reason=reason,
     )
-    for side, user in holders_for_stage(escalation, stage):
-        save_with_reason(
-            StageHolder(stage_record=record, side=side, user=user, since=now),
-            by=by,
-            reason=f"Holds stage {stage} from its start",
-        )
+    create_many_with_reason(
+        StageHolder,
+        [
+            StageHolder(stage_record=record, side=side, user=user, since=now)
+            for side, user in holders_for_stage(escalation, stage)
+        ],
+        by=by,
+        reason=f"Holds stage {stage} from its start",
+    )
     return record
 
 

@@ -4,6 +4,7 @@ and PDF stored with a checksum, and never changes."""
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -43,6 +44,9 @@ class PublishedReport(models.Model):
     checksum = models.CharField(
         max_length=64, help_text="SHA-256 of the figures (canonical JSON) and the PDF."
     )
+    # what a reader checks with sha256sum: of each file exactly as it is downloaded
+    pdf_sha256 = models.CharField(max_length=64, help_text="SHA-256 of the PDF file.")
+    json_sha256 = models.CharField(max_length=64, help_text="SHA-256 of the JSON file.")
     learning_themes = models.JSONField(
         default=list, blank=True, help_text="The learning themes the partnership team chose."
     )
@@ -66,6 +70,16 @@ class PublishedReport(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValidationError("A published report is kept as it was published.")
+
+    @staticmethod
+    def json_file(figures: Any) -> bytes:
+        """The JSON file as downloaded: keys sorted (the database need not keep their order),
+        indented for people to read."""
+        return json.dumps(figures, indent=2, sort_keys=True, ensure_ascii=False).encode()
+
+    @staticmethod
+    def sha256(content: bytes) -> str:
+        return hashlib.sha256(content).hexdigest()
 
     @staticmethod
     def checksum_of(figures_json: bytes, pdf: bytes) -> str:

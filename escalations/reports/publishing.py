@@ -140,6 +140,8 @@ def report_publish(
             figures=json.loads(data_bytes),
             pdf=pdf,
             checksum=PublishedReport.checksum_of(data_bytes, pdf),
+            pdf_sha256=PublishedReport.sha256(pdf),
+            json_sha256=PublishedReport.sha256(PublishedReport.json_file(json.loads(data_bytes))),
             learning_themes=themes,
             published_at=now,
             published_by=by,

@@ -211,15 +211,18 @@ def published_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     stem = published_filename(report)
     if fmt == "pdf":
         body, content_type = bytes(report.pdf), CONTENT_TYPES["pdf"]
+        digest = report.pdf_sha256
     else:
-        body = json.dumps(report.figures, indent=2, ensure_ascii=False).encode()
-        content_type = CONTENT_TYPES["json"]
+        body, content_type = PublishedReport.json_file(report.figures), CONTENT_TYPES["json"]
+        digest = report.json_sha256
     return HttpResponse(
         body,
         content_type=content_type,
         headers={
             "Content-Disposition": f'attachment; filename="{stem}.{fmt}"',
             "X-Report-Checksum": report.checksum,
+            # the file's own SHA-256, as published beside its link: sha256sum checks it
+            "X-File-SHA256": digest,
         },
     )
 

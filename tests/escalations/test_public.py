@@ -166,7 +166,8 @@ def test_others_see_the_published_list_but_no_publish_form(client, world, clock,
     client.force_login(getattr(world, role))
     content = client.get(ANNUAL).content.decode()
     assert f"/reports/published/{report.pk}.pdf" in content
-    assert report.checksum in content
+    assert report.pdf_sha256 in content
+    assert report.json_sha256 in content
     assert 'action="/reports/annual/2026/publish/"' not in content
     assert client.post(PUBLISH, {"period": "q2", "edition": "public"}).status_code == 403
     assert PublishedReport.objects.count() == 1
@@ -190,7 +191,7 @@ def test_the_lead_publishes_from_the_page(client, world, clock):
     assert report.learning_themes == ["Theme one", "Theme two"]
     content = response.content.decode()
     assert "version 1" in content
-    assert report.checksum in content
+    assert report.pdf_sha256 in content
     client.post(PUBLISH, {"period": "q2", "edition": "public"})
     assert PublishedReport.objects.count() == 2
     assert "Version 2" in client.get(ANNUAL).content.decode()

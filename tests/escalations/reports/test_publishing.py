@@ -4,6 +4,7 @@ with a checksum; nothing changes them afterwards; publishing again makes a new v
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -226,3 +227,37 @@ def test_on_postgresql_the_database_refuses_a_bulk_change_too(in_q2):
         with pytest.raises(DatabaseError, match="never changes"), transaction.atomic():
             change(PublishedReport.objects.filter(pk=report.pk))
     assert PublishedReport.objects.get(pk=report.pk).learning_themes == []
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "json"])
+def test_each_published_file_has_the_checksum_sha256sum_prints(
+    in_q2, client, tmp_path, fmt, quarter_published_for_the_public
+):
+    """The page shows each file's own SHA-256 beside its link, and sha256sum of the file as
+    downloaded prints the same (the report's checksum covers the two together)."""
+    report = quarter_published_for_the_public
+    download = client.get(f"/reports/published/{report.pk}.{fmt}")
+    saved = tmp_path / f"report.{fmt}"
+    saved.write_bytes(download.content)
+    printed = subprocess.run(  # noqa: S603 - our own file name
+        ["sha256sum", str(saved)],  # noqa: S607 - coreutils on the PATH
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout.split()[0]
+    shown = getattr(report, f"{fmt}_sha256")
+    assert printed == shown
+    assert download["X-File-SHA256"] == shown
+    assert shown in client.get("/public/").content.decode()
+
+
+@pytest.fixture
+def quarter_published_for_the_public(in_q2):
+    return publish(in_q2, edition="public")
+
+
+def test_the_json_file_is_the_same_bytes_however_the_database_orders_its_keys(in_q2):
+    report = PublishedReport.objects.get(pk=publish(in_q2).pk)
+    reordered = dict(reversed(list(report.figures.items())))
+    assert PublishedReport.json_file(reordered) == PublishedReport.json_file(report.figures)
+    assert PublishedReport.sha256(PublishedReport.json_file(reordered)) == report.json_sha256
