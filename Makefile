@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 # extra Debian packages for scripts/system-deps.sh (e.g. `chromium` for browser tests)
 SYSTEM_PACKAGES_EXTRA ?=
 
-.PHONY: help install system-deps run stack test lint lint-imports format typecheck migrations-check check-deploy bench clean
+.PHONY: help install system-deps run stack bench-load test lint lint-imports format typecheck migrations-check check-deploy bench clean
 
 help: ## list the targets
 	@echo "Usage: make TARGET"
@@ -75,6 +75,9 @@ bench: install ## timer, report, page and transition benchmarks on a throwaway P
 	scripts/with-postgres.sh $(PYTHON) benches/report.py
 	scripts/with-postgres.sh $(PYTHON) benches/pages.py
 	scripts/with-postgres.sh $(PYTHON) benches/transitions.py
+
+bench-load: install ## 50 people for 2 minutes against `make stack` (Locust): errors and 95th percentiles
+	STACK_EXIT_WHEN_READY=1 scripts/with-postgres.sh scripts/stack.sh $(PYTHON) benches/load.py
 
 clean: ## remove caches, collected static files and the install stamp (keeps .venv and db.sqlite3)
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf
