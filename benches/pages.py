@@ -28,7 +28,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "9"))
 SMALL = 40
@@ -50,14 +50,9 @@ def fetch(client: Client, path: str) -> tuple[float, int]:
 
 
 def main() -> None:
-    if connection.vendor != "postgresql":
-        sys.exit("benches/pages.py needs PostgreSQL: run it under scripts/with-postgres.sh")
-    setup_test_environment()
-    test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        run()
-    finally:
-        connection.creation.destroy_test_db(test_db, verbosity=0)
+    from benches.testdb import on_test_database
+
+    on_test_database("benches/pages.py", run)
 
 
 def run() -> None:

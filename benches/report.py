@@ -34,7 +34,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 ESCALATIONS = int(os.environ.get("BENCH_ESCALATIONS", "100000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
@@ -385,14 +384,9 @@ def unstyled(html: str) -> str:
 
 
 def main() -> None:
-    if connection.vendor != "postgresql":
-        sys.exit("benches/report.py needs PostgreSQL: run it under scripts/with-postgres.sh")
-    setup_test_environment()
-    test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        run()
-    finally:
-        connection.creation.destroy_test_db(test_db, verbosity=0)
+    from benches.testdb import on_test_database
+
+    on_test_database("benches/report.py", run)
 
 
 def run() -> None:

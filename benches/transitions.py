@@ -27,7 +27,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 if TYPE_CHECKING:
     from escalations.models import Escalation
@@ -46,14 +46,9 @@ def measured(action: Callable[[], object]) -> tuple[float, int]:
 
 
 def main() -> None:
-    if connection.vendor != "postgresql":
-        sys.exit("benches/transitions.py needs PostgreSQL: run it under scripts/with-postgres.sh")
-    setup_test_environment()
-    test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        run()
-    finally:
-        connection.creation.destroy_test_db(test_db, verbosity=0)
+    from benches.testdb import on_test_database
+
+    on_test_database("benches/transitions.py", run)
 
 
 STEPS = ("raise", "acknowledge", "respond", "escalate", "resolve")

@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     DateTimeField,
@@ -84,7 +83,7 @@ class Row:
     due_at: dt.datetime | None
     due_words: str
     tag: Tag
-    acknowledgement_due: bool
+    acknowledgement_due: bool = False  # one of ``waits``: the acknowledgement's own due moment
     waits: tuple[str, ...] = ()
 
 
@@ -106,18 +105,6 @@ def _ordered(queryset: QuerySet[Escalation], now: dt.datetime) -> QuerySet[Escal
     return queryset.annotate(
         overdue=Case(When(due__lte=now, then=Value(True)), default=Value(False)),
     ).order_by(F("overdue").desc(), F("due").asc(nulls_last=True), "reference")
-
-
-def holds_current_stage(user: UserModel) -> Exists:
-    """The user holds the escalation's current stage now (a row not handed over)."""
-    return Exists(
-        StageHolder.objects.filter(
-            stage_record__escalation=OuterRef("pk"),
-            stage_record__stage=OuterRef("stage"),
-            until__isnull=True,
-            user=user,
-        )
-    )
 
 
 # what the rulebook lets the reader do that is theirs to do now, in the inbox's words
@@ -210,19 +197,11 @@ def waits(s: rules.Situation, user: UserModel) -> list[str]:
 
 
 def raised_by(user: UserModel) -> QuerySet[Escalation]:
-    return (
-        _open(escalation_visible_to(user))
-        .filter(raised_by=user)
-        .annotate(
-            due=F("stage_due_at"), acknowledgement_due=Value(False, output_field=BooleanField())
-        )
-    )
+    return _open(escalation_visible_to(user)).filter(raised_by=user).annotate(due=F("stage_due_at"))
 
 
 def everything_live(user: UserModel) -> QuerySet[Escalation]:
-    return _open(escalation_visible_to(user)).annotate(
-        due=F("stage_due_at"), acknowledgement_due=Value(False, output_field=BooleanField())
-    )
+    return _open(escalation_visible_to(user)).annotate(due=F("stage_due_at"))
 
 
 def _rows(queryset: Iterable[Escalation], *, clock: Clock, membership: Membership) -> list[Row]:
@@ -242,7 +221,6 @@ def _rows(queryset: Iterable[Escalation], *, clock: Clock, membership: Membershi
                 due_at=due,
                 due_words=moment_in_words(due),
                 tag=clock.time_left(due, urgent=escalation.urgent),
-                acknowledgement_due=bool(getattr(escalation, "acknowledgement_due", False)),
             )
         )
     return rows

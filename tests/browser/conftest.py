@@ -49,6 +49,26 @@ def serious_violations(page) -> list[str]:
     ]
 
 
+def share_session(page, base_url: str, user):
+    """The browser signed in as ``user`` without the sign-in page (``force_login``, which
+    stands for a completed sign-in), sharing its session with the test client returned."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": base_url,
+            }
+        ]
+    )
+    return client
+
+
 def sign_in(page, live_server, user, password: str = PASSWORD) -> None:
     """Through the sign-in page: the password, then a code from the person's authenticator
     app (set up for them first if they have none)."""

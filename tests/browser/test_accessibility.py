@@ -14,7 +14,6 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.utils import timezone
@@ -26,7 +25,7 @@ from escalations import services
 from escalations.models import Escalation, Extension, Role, User
 from escalations.people import person_invite
 from escalations.tokens import invitation_token_generator
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import serious_violations, share_session
 from tests.factories import World, raise_one
 from tests.signing_in import confirm_identity, give_second_factor
 from workflows.timescales import Clock
@@ -50,19 +49,8 @@ class Scene:
 
     def sign_in(self, user: User) -> Client:
         """The browser signed in as this person, sharing its session with a test client."""
-        client = Client()
-        client.force_login(user)
-        self.page.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": self.base,
-                }
-            ]
-        )
-        self.client = client
-        return client
+        self.client = share_session(self.page, self.base, user)
+        return self.client
 
     # what they look at --------------------------------------------------------------------
 

@@ -5,29 +5,14 @@ it from there."""
 import datetime as dt
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from escalations import services
 from escalations.models import Extension
+from tests.browser.conftest import share_session
 from tests.factories import raise_one
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def signed_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def test_a_manager_finds_an_extension_to_accept_in_the_inbox(page, live_server, world):
@@ -43,7 +28,7 @@ def test_a_manager_finds_an_extension_to_accept_in_the_inbox(page, live_server, 
         new_due_date=escalation.stage_due_at.date() + dt.timedelta(days=7),
         reason="The strategy meeting is next week.",
     )
-    signed_in(page, live_server, world.police.manager)
+    share_session(page, live_server.url, world.police.manager)
     page.goto(f"{live_server.url}/")
     expect(page.locator(".app-nav-count")).to_contain_text("1")
     waiting = page.get_by_role("table", name="Waiting for me (1)")
