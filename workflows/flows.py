@@ -20,31 +20,34 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from viewflow import this
 from viewflow.workflow import flow
+from viewflow.workflow.activation import Activation
 from viewflow.workflow.models import Process, Task
+from viewflow.workflow.nodes.if_gate import IfActivation
 from viewflow.workflow.status import STATUS
 
 from escalations.models import Escalation, StageRecord
 
-from .locks import EscalationRowLock
-from .timescales import Clock
+from .locks import EscalationRowLock, held
+from .stages import clock_of as _clock
+from .stages import record_of
 
 
 def escalation_of(activation: Any) -> Escalation:
-    """The escalation a process carries, read afresh (the process's seed is set from the
+    """The escalation a process carries: the copy in hand when the transition code is moving
+    the flow (it has just saved it), else read afresh (the process's seed is set from the
     first moment, before the escalation row points back at the process)."""
-    return Escalation.objects.select_related("partnership", "policy").get(
-        pk=activation.process.seed_object_id
-    )
+    pk = activation.process.seed_object_id
+    hand = held(pk)
+    if hand is not None:
+        return hand.escalation
+    return Escalation.objects.select_related("partnership", "policy").get(pk=pk)
 
 
 def _current_record(escalation: Escalation) -> StageRecord:
-    return escalation.stage_records.get(stage=escalation.stage)
-
-
-def _clock(escalation: Escalation) -> Clock:
-    return Clock.of(partnership=escalation.partnership, policy=escalation.policy)
+    return record_of(escalation, escalation.stage)
 
 
 def _fired_for_stage(activation: Any) -> int:
@@ -52,6 +55,52 @@ def _fired_for_stage(activation: Any) -> int:
     handler also has the failed task before it, so pick the timer.)"""
     timer_task = activation.task.previous.get(flow_task_type="TIMER")
     return int(timer_task.data["stage"])
+
+
+# Two of viewflow's nodes, made cheaper for a flow whose every step runs inside the transition
+# code's transaction, under the escalation's row lock (issue 13: a transition's queries).
+
+
+class Deadline(flow.nodes.TimerBoundary):
+    """A non-interrupting timer on a task, armed in one write: its moment is computed before
+    its row is inserted, already scheduled (viewflow inserts the row, then computes the moment
+    in a savepoint and saves it again). When its host task ends, every timer of this kind
+    still waiting on it is cancelled in one UPDATE (viewflow reads, and saves, each)."""
+
+    def _arm(self, host_activation: Any) -> None:
+        task = self.flow_class.task_class(
+            process=host_activation.process, flow_task=self, token=host_activation.task.token
+        )
+        task.data = {}
+        task.scheduled = self._delay(self.activation_class(task))
+        task.status = STATUS.SCHEDULED
+        task.save()
+        task.previous.add(host_activation.task)
+
+    def _on_host_finished(self, **signal_kwargs: Any) -> None:
+        host_task = signal_kwargs["task"]
+        if host_task.flow_task != self._attached_to:
+            return
+        self.flow_class.task_class._default_manager.filter(
+            flow_task=self,
+            process_id=host_task.process_id,
+            previous=host_task,
+            status__in=[STATUS.NEW, STATUS.SCHEDULED],
+        ).update(status=STATUS.CANCELED, finished=timezone.now())
+
+
+class _ReadOnlyIfActivation(IfActivation):
+    @Activation.status.super()
+    def activate(self) -> None:
+        # the condition only reads: no savepoint around it
+        with self.exception_guard():
+            self._condition_result = self.flow_task._condition(self)
+
+
+class ReadOnlyIf(flow.If):
+    """viewflow's If, without a savepoint around a condition that writes nothing."""
+
+    activation_class = _ReadOnlyIfActivation
 
 
 class EscalationFlow(flow.Flow):
@@ -66,21 +115,17 @@ class EscalationFlow(flow.Flow):
     split = flow.Split().Next(this.acknowledgement).Next(this.stage)
 
     acknowledgement = flow.Handle().Next(this.end)
-    acknowledgement_due = flow.nodes.TimerBoundary(
+    acknowledgement_due = Deadline(
         this.acknowledgement, this.acknowledgement_due_at, interrupting=False
     ).Next(this.chase_acknowledgement)
     chase_acknowledgement = flow.Function(this.on_acknowledgement_due).Next(this.end)
 
     stage = flow.Handle().Next(this.still_open)
-    stage_reminder = flow.nodes.TimerBoundary(
-        this.stage, this.reminder_at, interrupting=False
-    ).Next(this.remind)
-    stage_due = flow.nodes.TimerBoundary(this.stage, this.due_at, interrupting=False).Next(
-        this.breach
-    )
+    stage_reminder = Deadline(this.stage, this.reminder_at, interrupting=False).Next(this.remind)
+    stage_due = Deadline(this.stage, this.due_at, interrupting=False).Next(this.breach)
     remind = flow.Function(this.on_reminder).Next(this.end)
     breach = flow.Function(this.on_due).Next(this.end)
-    still_open = flow.If(this.is_open).Then(this.stage).Else(this.end)
+    still_open = ReadOnlyIf(this.is_open).Then(this.stage).Else(this.end)
 
     end = flow.End()
 
@@ -139,6 +184,7 @@ def start_process(escalation: Escalation) -> Process:
 def _open_task(escalation: Escalation, node: Any) -> Task | None:
     return (
         Task.objects.filter(process_id=escalation.process_id, flow_task=node, status=STATUS.NEW)
+        .select_related("process")
         .order_by("-pk")
         .first()
     )
@@ -149,13 +195,22 @@ def complete_stage(escalation: Escalation) -> None:
     the escalation is still open, or ends."""
     task = _open_task(escalation, EscalationFlow.stage)
     if task is not None:
-        EscalationFlow.stage.run(task)
+        _complete(task)
 
 
 def complete_acknowledgement(escalation: Escalation) -> None:
     task = _open_task(escalation, EscalationFlow.acknowledgement)
     if task is not None:
-        EscalationFlow.acknowledgement.run(task)
+        _complete(task)
+
+
+def _complete(task: Task) -> None:
+    """What ``Handle.run`` does, without reading the task and its process again: the task was
+    read under the escalation's row lock, which every change to this flow takes first."""
+    with EscalationFlow.lock(task.process_id):
+        activation = task.flow_task.activation_class(task)
+        activation.run(None)
+        activation.execute()
 
 
 def close_process(escalation: Escalation) -> None:

@@ -82,6 +82,10 @@ def colleagues_of(holder: User) -> QuerySet[User]:
 
 
 def current_holder_ids(escalation: Escalation, side: Side | None = None) -> set[int]:
+    return set(current_holder_rows(escalation, side).values_list("user_id", flat=True))
+
+
+def current_holder_rows(escalation: Escalation, side: Side | None = None) -> QuerySet[StageHolder]:
     holders = StageHolder.objects.filter(
         stage_record__escalation=escalation,
         stage_record__stage=escalation.stage,
@@ -89,23 +93,25 @@ def current_holder_ids(escalation: Escalation, side: Side | None = None) -> set[
     )
     if side is not None:
         holders = holders.filter(side=side)
-    return set(holders.values_list("user_id", flat=True))
+    return holders
 
 
-def agency_holders(agency: Agency, stage: int) -> list[User]:
+def agency_holders(agency_id: int, stage: int) -> list[User]:
     """The agency's contacts for a stage; where it names none, every active member with the
     role that matches the stage."""
     contacts = [
         contact.user
         for contact in StageContact.objects.filter(
-            agency=agency, stage=stage, user__is_active=True
+            agency_id=agency_id, stage=stage, user__is_active=True
         ).select_related("user")
     ]
     if contacts:
         return contacts
     return list(
         User.objects.filter(
-            is_active=True, membership__agency=agency, membership__role=ROLE_FOR_STAGE[stage]
+            is_active=True,
+            membership__agency_id=agency_id,
+            membership__role=ROLE_FOR_STAGE[stage],
         )
     )
 
@@ -138,11 +144,11 @@ def holders_for_stage(escalation: Escalation, stage: int) -> list[tuple[Side, Us
         raising: Iterable[User] = [escalation.raised_by]
         named = escalation.receiving_holder
         receiving: Iterable[User] = (
-            [named] if named is not None else agency_holders(escalation.receiving_agency, 1)
+            [named] if named is not None else agency_holders(escalation.receiving_agency_id, 1)
         )
     else:
-        raising = agency_holders(escalation.raising_agency, stage)
-        receiving = agency_holders(escalation.receiving_agency, stage)
+        raising = agency_holders(escalation.raising_agency_id, stage)
+        receiving = agency_holders(escalation.receiving_agency_id, stage)
     holders = [(Side.RAISING, user) for user in raising]
     holders += [(Side.RECEIVING, user) for user in receiving]
     if stage == LAST_STAGE:

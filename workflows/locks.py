@@ -8,18 +8,61 @@ row first, always.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
-from escalations.models import Escalation
+from escalations.models import Escalation, StageRecord
+
+
+@dataclass
+class Held:
+    """The escalation whose row this transaction has locked, and its stage records as read or
+    written since: what the flow's callbacks would otherwise read again several times over."""
+
+    escalation: Escalation
+    records: dict[int, StageRecord] = field(default_factory=dict)
+
+
+_held: ContextVar[Held | None] = ContextVar("the escalation in hand", default=None)
+
+
+@contextmanager
+def holding(escalation: Escalation, records: Iterable[StageRecord] = ()) -> Iterator[Held]:
+    """While a transaction holds the escalation's row lock: the one copy of it that every
+    step of the transition, the flow's callbacks included, reads and writes."""
+    token = _held.set(Held(escalation, {record.stage: record for record in records}))
+    try:
+        yield _held.get()  # type: ignore[misc]
+    finally:
+        _held.reset(token)
+
+
+def held(escalation_id: int | None) -> Held | None:
+    """The escalation in hand, if it is this one and its transaction is still open."""
+    hand = _held.get()
+    if hand is None or hand.escalation.pk != escalation_id or not connection.in_atomic_block:
+        return None
+    return hand
 
 
 class EscalationRowLock:
     @contextmanager
     def __call__(self, flow_class: Any, process_pk: int) -> Iterator[None]:
+        hand = _held.get()
+        if (
+            hand is not None
+            and hand.escalation.process_id in (None, process_pk)
+            and connection.in_atomic_block
+        ):
+            # the transition code holds the row already (or is starting this process for the
+            # escalation it has just written): locking again would only cost a round trip
+            yield
+            return
         with transaction.atomic():
             # evaluated now: SELECT ... FOR UPDATE blocks until the row is ours
             list(

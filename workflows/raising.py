@@ -31,6 +31,7 @@ from escalations.notifications import notify
 from . import flows, rules
 from .holders import membership_of, partnership_team
 from .inputs import AGE_BAND_LIMIT, LEVEL_OF_NEED_LIMIT, case_number, limited, required
+from .locks import holding
 from .refusals import Forbidden, Invalid
 from .stages import begin_stage, holders
 from .states import status_for_stage
@@ -263,10 +264,11 @@ def raise_escalation(
                 by=raised_by,
                 reason="Raised",
             )
-        begin_stage(escalation, escalation.stage, now, by=raised_by, reason="Raised")
-        _link_process(escalation)
-        record_event(escalation, EventKind.RAISED)
-        _announce_raise(escalation)
+        with holding(escalation):
+            begin_stage(escalation, escalation.stage, now, by=raised_by, reason="Raised")
+            _link_process(escalation)
+            record_event(escalation, EventKind.RAISED, saved=True)
+            _announce_raise(escalation)
     return escalation
 
 
@@ -275,7 +277,7 @@ def _link_process(escalation: Escalation) -> None:
     escalation.process = flows.start_process(escalation)
     escalation.skip_history_when_saving = True  # type: ignore[attr-defined]
     try:
-        escalation.save(update_fields=["process"])
+        escalation.save(update_fields=["process", "updated_at"])
     finally:
         del escalation.skip_history_when_saving  # type: ignore[attr-defined]
 

@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from escalations.audit import save_with_reason
 from escalations.events import record_event
-from escalations.models import Escalation, EventKind, StageRecord, User
+from escalations.models import Escalation, EventKind, StageRecord
 from escalations.models import NotificationEvent as Event
 from escalations.notifications import notify
 
 from . import rules
-from .holders import agency_holders, current_holder_ids, partnership_leads, partnership_team
-from .stages import clock_of, locked, situation
+from .holders import agency_holders, partnership_leads, partnership_team
+from .stages import clock_of, holders, locked, record_of, situation
 from .states import LAST_STAGE
 from .transitions import escalate_locked
 
@@ -41,7 +41,7 @@ def chase_acknowledgement(*, escalation_id: int) -> bool:
         notify(
             escalation=escalation,
             event=Event.ACKNOWLEDGEMENT_LATE,
-            recipients=agency_holders(escalation.receiving_agency, 2),
+            recipients=agency_holders(escalation.receiving_agency_id, 2),
             stage=escalation.stage,
         )
     return True
@@ -54,7 +54,7 @@ def remind(*, escalation_id: int, stage: int) -> bool:
     with locked(escalation_id) as escalation:
         if not escalation.is_open or escalation.stage != stage:
             return False
-        record = escalation.stage_records.get(stage=stage)
+        record = record_of(escalation, stage)
         moment = clock_of(escalation).reminder(due_at=record.due_at, urgent=escalation.urgent)
         already = record.reminded_at is not None and record.reminded_at >= moment
         if already or timezone.now() >= record.due_at:  # once per due day, never after it
@@ -64,7 +64,7 @@ def remind(*, escalation_id: int, stage: int) -> bool:
         notify(
             escalation=escalation,
             event=Event.REMINDER,
-            recipients=User.objects.filter(pk__in=current_holder_ids(escalation)),
+            recipients=holders(escalation),
             stage=stage,
         )
     return True
@@ -105,10 +105,10 @@ def record_breach(escalation: Escalation, record: StageRecord) -> None:
         + ("extended due moment" if earlier is not None else "due moment"),
     )
     record_event(escalation, EventKind.BREACHED)
-    recipients = list(User.objects.filter(pk__in=current_holder_ids(escalation)))
+    recipients = holders(escalation)
     if stage < LAST_STAGE:
-        recipients += agency_holders(escalation.raising_agency, stage + 1)
-        recipients += agency_holders(escalation.receiving_agency, stage + 1)
+        recipients += agency_holders(escalation.raising_agency_id, stage + 1)
+        recipients += agency_holders(escalation.receiving_agency_id, stage + 1)
         if stage >= escalation.policy.partnership_from_stage:
             recipients += partnership_team(escalation)
     else:

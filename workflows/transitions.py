@@ -31,7 +31,7 @@ from . import flows, rules
 from .holders import may_be_named, partnership_team
 from .inputs import limited, required, settling_outcomes
 from .refusals import Invalid
-from .stages import begin_stage, clock_of, conclude_stage, holders, situation
+from .stages import begin_stage, clock_of, conclude_stage, holders, record_of, situation
 
 
 def acknowledge(
@@ -64,19 +64,19 @@ def _acknowledge_locked(escalation: Escalation, *, by: User, holder: User) -> No
     escalation.receiving_holder = holder
     save_with_reason(escalation, by=by, reason=f"Acknowledged; named holder {holder}")
     if escalation.stage == 1:
-        record = escalation.stage_records.get(stage=1)
-        current = record.holders.filter(side=Side.RECEIVING, until__isnull=True)
-        if not current.filter(user=holder).exists():
+        record = record_of(escalation, 1)
+        current = list(record.holders.filter(side=Side.RECEIVING, until__isnull=True))
+        if not any(row.user_id == holder.pk for row in current):
             save_with_reason(
                 StageHolder(stage_record=record, side=Side.RECEIVING, user=holder, since=now),
                 by=by,
                 reason="Named holder on acknowledgement",
             )
-        for row in current.exclude(user=holder):
+        for row in (row for row in current if row.user_id != holder.pk):
             row.until = now
             save_with_reason(row, by=by, reason=f"Replaced by the named holder {holder}")
     flows.complete_acknowledgement(escalation)
-    record_event(escalation, EventKind.ACKNOWLEDGED)
+    record_event(escalation, EventKind.ACKNOWLEDGED, saved=True)
     notify(
         escalation=escalation,
         event=Event.ACKNOWLEDGED,
@@ -145,11 +145,11 @@ def escalate_locked(escalation: Escalation, *, by: User | None, reason: str) -> 
     escalation.stage_due_at = record.due_at
     save_with_reason(escalation, by=by, reason=f"Escalated to stage {escalation.stage}: {reason}")
     flows.complete_stage(escalation)
-    record_event(escalation, EventKind.ESCALATED)
+    record_event(escalation, EventKind.ESCALATED, saved=True)
     notify(
         escalation=escalation,
         event=Event.ESCALATED,
-        recipients=[*holders(escalation), escalation.raised_by],
+        recipients=holders(escalation, with_raiser=True),
         stage=escalation.stage,
     )
     if escalation.stage >= escalation.policy.partnership_from_stage:
@@ -194,7 +194,7 @@ def resolve(
         escalation.agreed_actions = agreed_actions
         escalation.learning_points = learning
         _close(escalation, now, by=by, reason=f"Resolved: {escalation.get_outcome_display()}")
-        record_event(escalation, EventKind.RESOLVED)
+        record_event(escalation, EventKind.RESOLVED, saved=True)
         _announce_close(escalation, Event.RESOLVED)
     return escalation
 
@@ -213,7 +213,7 @@ def withdraw(
         escalation.outcome = Outcome.WITHDRAWN
         escalation.resolution_summary = reason
         _close(escalation, now, by=by, reason=f"Withdrawn: {reason}")
-        record_event(escalation, EventKind.WITHDRAWN)
+        record_event(escalation, EventKind.WITHDRAWN, saved=True)
         _announce_close(escalation, Event.WITHDRAWN)
     return escalation
 
@@ -227,7 +227,7 @@ def _close(escalation: Escalation, now: dt.datetime, *, by: User | None, reason:
 
 
 def _announce_close(escalation: Escalation, event: Event) -> None:
-    recipients = [*holders(escalation), escalation.raised_by]
+    recipients = holders(escalation, with_raiser=True)
     if escalation.stage >= escalation.policy.partnership_from_stage:
         recipients += partnership_team(escalation)
     notify(escalation=escalation, event=event, recipients=recipients, stage=escalation.stage)

@@ -460,3 +460,33 @@ def test_an_extension_whose_new_due_moment_has_passed_is_neither_proposed_nor_ac
     extension.refresh_from_db()
     assert extension.status == ExtensionStatus.LAPSED
     assert escalation.stage_records.get().due_at == at(10, 17)
+
+
+def test_escalating_cancels_the_stage_timers_and_arms_the_next_stage_s(world, clock):
+    """The flow's timers are armed already scheduled and cancelled in one write: stage 1's
+    reminder and due moment are cancelled, stage 2's are waiting on stage 2's task."""
+    escalation = raise_one(world)
+    services.escalation_escalate(
+        escalation=escalation, by=world.police.practitioner, reason="No reply by the due day."
+    )
+    escalation = fresh(escalation)
+    stage_tasks = Task.objects.filter(
+        process=escalation.process, flow_task=flows.EscalationFlow.stage
+    ).order_by("pk")
+    first, second = stage_tasks
+    timers_of = {
+        task: {
+            (t.flow_task.name, t.status, t.scheduled)
+            for t in Task.objects.filter(previous=task, flow_task_type="TIMER")
+        }
+        for task in (first, second)
+    }
+    stage_2 = escalation.stage_records.get(stage=2)
+    assert {(name, status) for name, status, _ in timers_of[first]} == {
+        ("stage_reminder", STATUS.CANCELED),
+        ("stage_due", STATUS.CANCELED),
+    }
+    assert timers_of[second] == {
+        ("stage_reminder", STATUS.SCHEDULED, stage_2.due_at.replace(hour=9, minute=0)),
+        ("stage_due", STATUS.SCHEDULED, stage_2.due_at),
+    }

@@ -52,3 +52,47 @@ def test_every_holder_has_its_history_row_with_who_and_why(world, clock):
     assert {(row.history_user, row.history_change_reason) for row in rows} == {
         (world.police.practitioner, "Holds stage 2 from its start")
     }
+
+
+def test_a_whole_dispute_stays_within_its_query_budget(world, clock, django_assert_max_num_queries):
+    """Each step's queries as measured by benches/transitions.py after the flow stopped
+    reading what the transition holds (issue 13): a step that creeps up fails here."""
+    raise_one(world, child_reference="POL-000776")  # the content types are cached after it
+    with django_assert_max_num_queries(36):
+        escalation = raise_one(world, child_reference="POL-000777")
+    csc, police = world.csc, world.police
+    with django_assert_max_num_queries(23):
+        services.escalation_acknowledge(escalation=escalation, by=csc.practitioner)
+    with django_assert_max_num_queries(13):
+        services.escalation_respond(
+            escalation=escalation, by=csc.practitioner, decision="stands", response="Not met."
+        )
+    with django_assert_max_num_queries(37):
+        services.escalation_escalate(
+            escalation=escalation, by=police.practitioner, reason="No change at stage 1."
+        )
+    with django_assert_max_num_queries(31):
+        services.escalation_resolve(
+            escalation=escalation,
+            by=police.manager,
+            outcome="partly_agreed",
+            summary="Managers agreed a strategy discussion.",
+            agreed_actions="Team manager convenes it by Friday.",
+        )
+
+
+def test_the_flow_reads_no_copy_of_the_escalation_it_is_moving(world, clock):
+    """The flow's callbacks use the copy the transition holds: escalating reads the
+    escalation's row once (the lock) and the stage records once (the situation)."""
+    escalation = raise_one(world, child_reference="POL-000778")
+    with CaptureQueriesContext(connection) as queries:
+        services.escalation_escalate(
+            escalation=escalation, by=world.police.practitioner, reason="No reply."
+        )
+    selects = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+    from_escalation = [s for s in selects if 'FROM "escalations_escalation"' in s]
+    from_records = [s for s in selects if 'FROM "escalations_stagerecord"' in s]
+    assert len(from_escalation) == 1
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in from_escalation[0]
+    assert len(from_records) == 1
