@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 # extra Debian packages for scripts/system-deps.sh (e.g. `chromium` for browser tests)
 SYSTEM_PACKAGES_EXTRA ?=
 
-.PHONY: help install system-deps run stack bench-load test lint lint-imports format typecheck migrations-check check-deploy bench clean
+.PHONY: help install system-deps run stack bench-load bench-chaos test lint lint-imports format typecheck migrations-check check-deploy bench clean
 
 help: ## list the targets
 	@echo "Usage: make TARGET"
@@ -78,6 +78,9 @@ bench: install ## timer, report, page and transition benchmarks on a throwaway P
 
 bench-load: install ## 50 people for 2 minutes against `make stack` (Locust): errors and 95th percentiles
 	STACK_EXIT_WHEN_READY=1 scripts/with-postgres.sh scripts/stack.sh $(PYTHON) benches/load.py
+
+bench-chaos: install ## 1,000 transitions and timer sweeps while processes are killed and PostgreSQL restarts; then the checks
+	scripts/with-postgres.sh $(PYTHON) benches/chaos.py
 
 clean: ## remove caches, collected static files and the install stamp (keeps .venv and db.sqlite3)
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf

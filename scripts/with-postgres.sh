@@ -125,6 +125,8 @@ psql_admin -c "CREATE ROLE resolve LOGIN CREATEDB" >/dev/null
 psql_admin -c "CREATE DATABASE resolve OWNER resolve" >/dev/null
 
 export DATABASE_URL="postgres://resolve@127.0.0.1:$port/resolve"
+# for benches/chaos.py, which restarts the server: pg_ctl -D "$WITH_POSTGRES_DATA" restart
+export WITH_POSTGRES_BIN="$PGBIN" WITH_POSTGRES_DATA="$PGDIR/data"
 
 cd "$caller_dir"
 set +e

@@ -8,21 +8,33 @@ from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from escalations.audit import create_many_with_reason, save_with_reason
+from escalations.events import record_event
 from escalations.models import (
     Conclusion,
     Escalation,
+    EventKind,
     ExtensionStatus,
     Side,
     StageHolder,
     StageRecord,
     User,
 )
+from escalations.models import NotificationEvent as Event
+from escalations.notifications import notify
 
-from .holders import current_holder_rows, holders_for_stage
+from .holders import (
+    agency_holders,
+    current_holder_rows,
+    holders_for_stage,
+    partnership_leads,
+    partnership_team,
+)
 from .locks import held, holding, lock_escalation
-from .rules import Situation
+from .rules import Situation, breach_pending
+from .states import LAST_STAGE
 from .timescales import Clock, elapsed_hours
 
 
@@ -104,6 +116,8 @@ def conclude_stage(
     by: User | None,
 ) -> StageRecord:
     record = record_of(escalation, escalation.stage)
+    if breach_pending(record, now):  # concluded late, before the sweep breached it
+        record_breach(escalation, record)
     record.concluded_at = now
     record.conclusion = conclusion
     record.conclusion_reason = reason
@@ -115,3 +129,31 @@ def conclude_stage(
         extension.status = ExtensionStatus.LAPSED
         save_with_reason(extension, by=by, reason=f"Stage {record.stage} {conclusion} first")
     return record
+
+
+def record_breach(escalation: Escalation, record: StageRecord) -> None:
+    """The breach on the stage record (``breached_at`` keeps the first breach, which the report
+    counts; ``last_breached_at`` the latest) and the alerts: the holders, their managers (the
+    next stage's contacts) and, from the policy's stage, the partnership team; at stage 4 the
+    partnership lead. Called under the escalation's row lock, by the timer, or, when the due
+    moment passed before the timer fired (the sweep had not come round), by the transition that
+    extends or concludes the stage, as the timer would have."""
+    now, stage, earlier = timezone.now(), record.stage, record.last_breached_at
+    record.last_breached_at = now
+    record.breached_at = record.breached_at or now
+    save_with_reason(
+        record,
+        by=None,
+        reason=f"Stage {stage} passed its "
+        + ("extended due moment" if earlier is not None else "due moment"),
+    )
+    record_event(escalation, EventKind.BREACHED)
+    recipients = holders(escalation)
+    if stage < LAST_STAGE:
+        recipients += agency_holders(escalation.raising_agency_id, stage + 1)
+        recipients += agency_holders(escalation.receiving_agency_id, stage + 1)
+        if stage >= escalation.policy.partnership_from_stage:
+            recipients += partnership_team(escalation)
+    else:
+        recipients += partnership_leads(escalation)
+    notify(escalation=escalation, event=Event.BREACHED, recipients=recipients, stage=stage)

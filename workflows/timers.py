@@ -12,15 +12,12 @@ from __future__ import annotations
 from django.utils import timezone
 
 from escalations.audit import save_with_reason
-from escalations.events import record_event
-from escalations.models import Escalation, EventKind, StageRecord
 from escalations.models import NotificationEvent as Event
 from escalations.notifications import notify
 
 from . import rules
-from .holders import agency_holders, partnership_leads, partnership_team
-from .stages import clock_of, holders, locked, record_of, situation
-from .states import LAST_STAGE
+from .holders import agency_holders
+from .stages import clock_of, holders, locked, record_breach, record_of, situation
 from .transitions import escalate_locked
 
 
@@ -87,30 +84,3 @@ def breach(*, escalation_id: int, stage: int) -> bool:
                 reason=f"Stage {stage} passed its due moment and the policy escalates on breach",
             )
     return True
-
-
-def record_breach(escalation: Escalation, record: StageRecord) -> None:
-    """The breach on the stage record (``breached_at`` keeps the first breach, which the report
-    counts; ``last_breached_at`` the latest) and the alerts: the holders, their managers (the
-    next stage's contacts) and, from the policy's stage, the partnership team; at stage 4 the
-    partnership lead. Called under the escalation's row lock, by the timer or by an extension
-    accepted after the due moment, before the timer fired."""
-    now, stage, earlier = timezone.now(), record.stage, record.last_breached_at
-    record.last_breached_at = now
-    record.breached_at = record.breached_at or now
-    save_with_reason(
-        record,
-        by=None,
-        reason=f"Stage {stage} passed its "
-        + ("extended due moment" if earlier is not None else "due moment"),
-    )
-    record_event(escalation, EventKind.BREACHED)
-    recipients = holders(escalation)
-    if stage < LAST_STAGE:
-        recipients += agency_holders(escalation.raising_agency_id, stage + 1)
-        recipients += agency_holders(escalation.receiving_agency_id, stage + 1)
-        if stage >= escalation.policy.partnership_from_stage:
-            recipients += partnership_team(escalation)
-    else:
-        recipients += partnership_leads(escalation)
-    notify(escalation=escalation, event=Event.BREACHED, recipients=recipients, stage=stage)

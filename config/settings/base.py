@@ -276,14 +276,16 @@ CELERY_TASK_TIME_LIMIT = 50
 # /health/ready/ fails when no timer sweep has finished for this long (every minute, normally)
 RESOLVE_SWEEP_STALE_MINUTES = int(os.environ.get("RESOLVE_SWEEP_STALE_MINUTES", "5"))
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # LOGGING below applies to the workers too
-# no result backend: nobody waits for a sweep; the worker logs what each one did
+# no result backend: nobody waits for a sweep; the worker logs what each one did. Every minute
+# (RESOLVE_SWEEP_SECONDS: benches/chaos.py sweeps every few seconds to see more of them fail)
+RESOLVE_SWEEP_SECONDS = int(os.environ.get("RESOLVE_SWEEP_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-timers": {
         "task": "workflows.tasks.sweep_timers",
-        "schedule": timedelta(minutes=1),
+        "schedule": timedelta(seconds=RESOLVE_SWEEP_SECONDS),
         # ticks queued while no worker ran are dropped, not run one after another: the next
         # sweep catches up with everything that is due
-        "options": {"expires": 50},
+        "options": {"expires": max(1, RESOLVE_SWEEP_SECONDS * 5 // 6)},
     },
 }
 

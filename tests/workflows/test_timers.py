@@ -490,3 +490,37 @@ def test_escalating_cancels_the_stage_timers_and_arms_the_next_stage_s(world, cl
         ("stage_reminder", STATUS.SCHEDULED, stage_2.due_at.replace(hour=9, minute=0)),
         ("stage_due", STATUS.SCHEDULED, stage_2.due_at),
     }
+
+
+def test_a_stage_concluded_after_its_due_moment_before_the_sweep_records_the_breach(
+    world, clock
+):
+    """The sweep had not come round (the worker was down) when the due moment passed, and the
+    raiser escalated first: stage 1 is breached as the timer would have breached it, once,
+    and the report's count of breached stages keeps it (found by benches/chaos.py)."""
+    escalation = raise_one(world)
+    clock.move_to(at(8, 10))  # due at 7 December 17:00; no sweep since the raise
+    services.escalation_escalate(
+        escalation=escalation, by=world.police.practitioner, reason="No answer by the due day."
+    )
+    record = escalation.stage_records.get(stage=1)
+    assert record.breached_at == at(8, 10)
+    assert (record.concluded_at, record.conclusion) == (at(8, 10), "escalated")
+    breached = rows(NotificationEvent.BREACHED, escalation, at(2, 10))
+    assert len(breached) >= 2  # the holders and the next stage's contacts
+    assert Notification.objects.filter(event=NotificationEvent.BREACHED, stage=2).count() == 0
+    sweep()  # its timer was cancelled with the stage: nothing more
+    assert escalation.stage_records.get(stage=1).breached_at == at(8, 10)
+    assert rows(NotificationEvent.BREACHED, escalation, at(2, 10)) == breached
+
+
+def test_a_stage_concluded_in_time_is_never_breached(world, clock):
+    escalation = raise_one(world)
+    clock.move_to(at(7, 16))  # an hour before the due moment
+    services.escalation_escalate(
+        escalation=escalation, by=world.police.practitioner, reason="No change."
+    )
+    clock.move_to(at(8, 10))
+    sweep()
+    assert escalation.stage_records.get(stage=1).breached_at is None
+    assert rows(NotificationEvent.BREACHED, escalation, at(2, 10)) == []
