@@ -492,9 +492,7 @@ def test_escalating_cancels_the_stage_timers_and_arms_the_next_stage_s(world, cl
     }
 
 
-def test_a_stage_concluded_after_its_due_moment_before_the_sweep_records_the_breach(
-    world, clock
-):
+def test_a_stage_concluded_after_its_due_moment_before_the_sweep_records_the_breach(world, clock):
     """The sweep had not come round (the worker was down) when the due moment passed, and the
     raiser escalated first: stage 1 is breached as the timer would have breached it, once,
     and the report's count of breached stages keeps it (found by benches/chaos.py)."""
