@@ -288,25 +288,25 @@ def dispute(
     reference = start
     if reference is None:
         key = str(uuid.uuid4())
-        for _ in range(120):
+        body = {
+            "receiving_agency": agency,
+            "category": "threshold",
+            "child_reference": f"CHAOS-{rng.randrange(1_000_000):06d}",
+            "decision_disputed": "Referral closed at the front door.",
+            "reasons": "A third incident in a month with a baby at home.",
+            "outcome_sought": "A strategy discussion.",
+        }
+        for _ in range(120):  # the same key and body each time: raised once, however retried
             try:
                 answer = raiser.call(
-                    "POST", "/escalations/",
-                    headers={"Idempotency-Key": key},
-                    json={
-                        "receiving_agency": agency,
-                        "category": "threshold",
-                        "child_reference": f"CHAOS-{rng.randrange(1_000_000):06d}",
-                        "decision_disputed": "Referral closed at the front door.",
-                        "reasons": "A third incident in a month with a baby at home.",
-                        "outcome_sought": "A strategy discussion.",
-                    },
-                )  # fmt: skip
+                    "POST", "/escalations/", headers={"Idempotency-Key": key}, json=body
+                )
             except Exception:  # noqa: BLE001
                 answer = None
             if answer is not None and answer.status_code in (200, 201):
                 reference = answer.json()["reference"]
-                tally.add("done")
+                # 200: an earlier attempt had raised it and its answer was lost
+                tally.add("done" if answer.status_code == 201 else "found_done")
                 tally.add("raised")
                 break
             tally.add("retries")

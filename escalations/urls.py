@@ -13,6 +13,7 @@ from .views import (
     raising,
     search,
     security,
+    settings,
     tokens,
     webhooks,
 )
@@ -29,6 +30,7 @@ urlpatterns = [
     path("people/", include(people.urlpatterns)),
     path("account/", hubs.account, name="account"),
     path("partnership/", hubs.partnership, name="partnership"),
+    path("partnership/", include(settings.urlpatterns)),
     path("account/api-tokens/", include(tokens.urlpatterns)),
     path("account/confirm/", confirm.confirm_identity, name="confirm_identity"),
     path("webhooks/", include(webhooks.urlpatterns)),

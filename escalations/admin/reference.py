@@ -1,5 +1,6 @@
-"""The partnership's reference data, kept with who changed it and why: the partnership,
-its policy versions, closure days and agencies; and, shown but managed at ``/people/``, each
+"""The partnership's reference data, shown with who changed it and why: the partnership, its
+policy versions, closure days and agencies (changed at ``/partnership/``, the settings pages;
+a superuser adds a new partnership here); and, shown but managed at ``/people/``, each
 agency's stage contacts, memberships and people (deactivated, never deleted).
 
 The admin is no side door for managing people (issue 9): a role, an agency, a stage contact
@@ -11,16 +12,14 @@ status, groups or permissions."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Max, Model, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -53,76 +52,69 @@ def _link(url_name: str, pk: Any, text: str) -> SafeString:
     return format_html('<a href="{}">{}</a>', reverse(f"escalations:{url_name}", args=[pk]), text)
 
 
+AT_SETTINGS = (
+    "Changed on the partnership's own pages, with their rules and history: "
+    '<a href="{}">{}</a>, not here.'
+)
+
+
+class SettingsAdmin(ViewOnlyAuditedAdmin):
+    """Shown only: the partnership lead changes it at ``/partnership/`` (issue 14, item 4),
+    where ``escalations.partnership_settings`` checks the rulebook and bounds and keeps
+    history. Its history pages here still show every change."""
+
+    settings_url = ""
+    settings_title = ""
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if request.method == "GET":
+            messages.info(
+                request,
+                format_html(AT_SETTINGS, reverse(self.settings_url), self.settings_title),
+            )
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+
 @admin.register(Partnership)
-class PartnershipAdmin(AuditedAdmin):
+class PartnershipAdmin(SettingsAdmin):
+    """A new partnership (a new tenant) is added here, by a superuser only; its details then
+    change at its own pages."""
+
     partnership_path = "pk"
     list_display = ["name", "region", "reporting_year_start_month", "suppression_threshold"]
     search_fields = ["name"]
+    settings_url, settings_title = "escalations:settings_details", "Partnership details"
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return bool(request.user.is_superuser)
 
 
 @admin.register(Policy)
-class PolicyAdmin(AuditedAdmin):
-    """Versions: an escalation keeps the version it was raised under, so a version in use is
-    shown read-only with a link to add the next version from it."""
+class PolicyAdmin(SettingsAdmin):
+    """Versions, shown: a new version is added at Escalation policy, from a day chosen."""
 
     list_display = ["__str__", "version", "effective_from", "escalate_on_breach", "in_use"]
     list_filter = [("partnership", ONLY_USED)]
     ordering = ["partnership", "-version"]
+    settings_url, settings_title = "escalations:settings_policy", "Escalation policy"
 
     @admin.display(boolean=True, description="Escalations raised under it")
     def in_use(self, obj: Policy) -> bool:
         return obj.escalations.exists()
 
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        if isinstance(obj, Policy) and obj.pk and obj.escalations.exists():
-            return False
-        allowed: bool = super().has_change_permission(request, obj)
-        return allowed
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
-        readonly = list(super().get_readonly_fields(request, obj))
-        if isinstance(obj, Policy) and obj.pk and self.has_add_permission(request):
-            readonly.append("add_new_version")
-        return readonly
-
-    @admin.display(description="A change to it")
-    def add_new_version(self, obj: Policy) -> str:
-        latest = obj.partnership.policies.aggregate(latest=Max("version"))["latest"] or 0
-        initial: dict[str, Any] = {"partnership": obj.partnership_id, "version": latest + 1}
-        for field in Policy._meta.fields:
-            value = getattr(obj, field.name)
-            if field.name in initial or field.name in ("id", "effective_from"):
-                continue
-            if isinstance(field, BooleanField):
-                if value:  # a checkbox is ticked by any value given, even "False"
-                    initial[field.name] = "on"
-            else:
-                initial[field.name] = value
-        url = reverse("admin:escalations_policy_add") + "?" + urlencode(initial)
-        return format_html('<a class="addlink" href="{}">Add version {}</a>', url, latest + 1)
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        policy = self.get_object(request, unquote(object_id))
-        if request.method == "GET" and policy is not None and policy.escalations.exists():
-            messages.info(
-                request,
-                "Escalations were raised under this version, so it cannot be edited: "
-                "add a new version instead.",
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
-
 
 @admin.register(ClosureDay)
-class ClosureDayAdmin(AuditedAdmin):
+class ClosureDayAdmin(SettingsAdmin):
     list_display = ["date", "reason", "partnership"]
     list_filter = [("partnership", ONLY_USED)]
     date_hierarchy = "date"
+    settings_url, settings_title = "escalations:settings_closure_days", "Closure days"
 
 
 class StageContactInline(ViewOnlyInline):
@@ -136,17 +128,16 @@ class StageContactInline(ViewOnlyInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(AuditedAdmin):
+class AgencyAdmin(SettingsAdmin):
     list_display = ["name", "sector", "partnership", "active_from", "active_to"]
     list_filter = [("partnership", ONLY_USED), "sector"]
     search_fields = ["name"]
     inlines = [StageContactInline]
     readonly_fields = ["stage_contacts"]
+    settings_url, settings_title = "escalations:settings_agencies", "Agencies"
 
     @admin.display(description="Stage contacts")
     def stage_contacts(self, obj: Agency) -> str:
-        if obj.pk is None:
-            return "Once the agency is saved, choose its stage contacts at People."
         return _link("people_contacts", obj.pk, "Choose its stage contacts at People")
 
 

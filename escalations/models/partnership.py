@@ -66,6 +66,11 @@ class Partnership(models.Model):
         default=list, blank=True, help_text="The partnership's own labels for levels of need."
     )
     age_bands = models.JSONField(default=list, blank=True)
+    learning_themes = models.JSONField(  # offered when a report is published
+        default=list,
+        blank=True,
+        help_text="Learning themes the partnership team approved for publication.",
+    )
     history = HistoricalRecords()
 
     def __str__(self) -> str:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.views import defaults
 
 from escalations import limits
 from escalations.models import Escalation, User
 from escalations.selectors import escalation_open
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data, even when empty (every box unticked): a POST is always bound."""
+    return request.POST if request.method == "POST" else None
 
 
 def visible_escalation(request: HttpRequest, reference: str, *, log: bool = False) -> Escalation:

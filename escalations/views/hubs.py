@@ -1,7 +1,7 @@
 """Two pages that keep the service navigation short (issue 14, item 7): "Your account" (the
-second factor, API tokens) for everyone, and "Partnership" (people, the security log, agency
-systems) for those of the partnership team who may open any of them, each link there only if
-the rulebook lets the reader open it."""
+second factor, API tokens) for everyone, and "Partnership" (its settings, people, the
+security log, agency systems) for those of the partnership team who may open any of them,
+each link there only if the rulebook lets the reader open it."""
 
 from __future__ import annotations
 
@@ -17,6 +17,31 @@ from workflows.holders import membership_of
 
 def partnership_links(user: User) -> list[dict[str, str]]:
     links = []
+    if rules.may_manage_settings(user):
+        links += [
+            {
+                "title": "Escalation policy",
+                "url": reverse("escalations:settings_policy"),
+                "text": "Timescales, the cut-off, the reminder time, what happens at a breach "
+                "and when the partnership is copied in: a new version from a day you choose.",
+            },
+            {
+                "title": "Closure days",
+                "url": reverse("escalations:settings_closure_days"),
+                "text": "Days the agencies are closed, beside the bank holidays: not working days.",
+            },
+            {
+                "title": "Agencies",
+                "url": reverse("escalations:settings_agencies"),
+                "text": "The agencies taking part, their sectors and active dates.",
+            },
+            {
+                "title": "Partnership details",
+                "url": reverse("escalations:settings_details"),
+                "text": "The calendar region, the month the reporting year starts, the "
+                "suppression threshold and the learning themes approved for publication.",
+            },
+        ]
     if rules.may_manage_people(user):
         links.append(
             {

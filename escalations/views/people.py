@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
@@ -29,6 +29,7 @@ from escalations.people import (
     person_update,
 )
 from escalations.second_factor import has_second_factor
+from escalations.views.common import posted
 from escalations.views.confirm import unless_confirmed
 from workflows import rules
 from workflows.holders import membership_of
@@ -42,11 +43,6 @@ def _lead(request: HttpRequest) -> tuple[User, Membership]:
     if not may or membership is None:
         raise PermissionDenied(may.reason)
     return user, membership
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    """The submitted data, even when empty (every box unticked): a POST is always bound."""
-    return request.POST if request.method == "POST" else None
 
 
 def _person(lead: Membership, pk: int) -> User:
@@ -99,7 +95,7 @@ def people_invite(request: HttpRequest) -> HttpResponse:
     user, lead = _lead(request)
     if confirm := unless_confirmed(request):
         return confirm
-    form = InviteForm(_posted(request), partnership=lead.partnership)
+    form = InviteForm(posted(request), partnership=lead.partnership)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -142,7 +138,7 @@ def people_person(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(lead, pk)
     if confirm := unless_confirmed(request):
         return confirm
-    form = PersonForm(_posted(request), partnership=lead.partnership, person=person)
+    form = PersonForm(posted(request), partnership=lead.partnership, person=person)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -216,7 +212,7 @@ def people_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, f"{person} is already deactivated.")
         return redirect("escalations:people")
     holdings = holdings_with_colleagues(person)
-    form = DeactivateForm(_posted(request), holdings=holdings)
+    form = DeactivateForm(posted(request), holdings=holdings)
     if request.method == "POST" and form.is_valid():
         try:
             person_deactivate(by=user, person=person, successors=form.successors())
@@ -267,7 +263,7 @@ def people_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     if confirm := unless_confirmed(request):
         return confirm
     agency = get_object_or_404(Agency, pk=pk, partnership_id=lead.partnership_id)
-    form = StageContactsForm(_posted(request), agency=agency)
+    form = StageContactsForm(posted(request), agency=agency)
     if request.method == "POST" and form.is_valid():
         try:
             person_set_stage_contacts(by=user, agency=agency, contacts=form.contacts())

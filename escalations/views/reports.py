@@ -149,6 +149,7 @@ def _publishing_context(membership: Membership, year: int) -> dict[str, object]:
         "can_publish": can_publish,
         "publishable": _publishable(partnership, year) if can_publish else [],
         "publish_url": reverse("reports:publish", args=[year]),
+        "approved_themes": "\n".join(partnership.learning_themes or []),
     }
 
 

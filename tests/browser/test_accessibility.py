@@ -641,6 +641,49 @@ def _partnership(s: Scene) -> None:
     s.go("/partnership/", str(s.world.partnership))
 
 
+@case("settings-policy")
+def _settings_policy(s: Scene) -> None:
+    s.sign_in(s.world.lead)
+    s.go("/partnership/policy/", "Escalation policy")
+
+
+@case("settings-policy-new-with-errors")
+def _settings_policy_new(s: Scene) -> None:
+    s.sign_in(s.world.lead)
+    s.go("/partnership/policy/new/", "Add version 2 of the policy")
+    s.page.get_by_label("Days for stage 2").fill("0")
+    s.press("Add version 2")
+    s.shows_errors()
+
+
+@case("settings-closure-days-with-errors")
+def _settings_closure_days(s: Scene) -> None:
+    s.sign_in(s.world.lead)
+    s.go("/partnership/closure-days/", "Closure days")
+    s.press("Add closure day")
+    s.shows_errors()
+
+
+@case("settings-details")
+def _settings_details(s: Scene) -> None:
+    s.sign_in(s.world.lead)
+    s.go("/partnership/details/", "Partnership details")
+
+
+@case("settings-agencies")
+def _settings_agencies(s: Scene) -> None:
+    s.sign_in(s.world.lead)
+    s.go("/partnership/agencies/", "Agencies")
+
+
+@case("settings-agency-with-errors")
+def _settings_agency(s: Scene) -> None:
+    s.sign_in(s.world.lead)
+    s.go("/partnership/agencies/new/", "Add an agency")
+    s.press("Save agency")
+    s.shows_errors()
+
+
 @case("your-account")
 def _account(s: Scene) -> None:
     s.sign_in(s.world.police.practitioner)

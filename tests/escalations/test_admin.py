@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.db import models
 from django.test import Client
+from django.urls import reverse
 from viewflow.workflow.models import Task
 
 from escalations import services
@@ -18,9 +19,8 @@ from escalations.models import (
     Agency,
     ClosureDay,
     Escalation,
+    Partnership,
     Policy,
-    Sector,
-    StageContact,
     User,
     ViewLog,
 )
@@ -107,125 +107,63 @@ def test_a_partnership_lead_can_open_the_list_and_a_record_of_every_registered_m
             assert client.get(url(model, "history", first.pk)).status_code == 200, model
 
 
-def test_a_partnership_lead_can_add_a_closure_day_and_its_history_says_who_and_why(world):
+@pytest.mark.parametrize(
+    ("model", "settings_page"),
+    [
+        (Policy, "escalations:settings_policy"),
+        (ClosureDay, "escalations:settings_closure_days"),
+        (Agency, "escalations:settings_agencies"),
+        (Partnership, "escalations:settings_details"),
+    ],
+)
+def test_the_partnerships_settings_are_shown_here_and_changed_on_its_own_pages(
+    world, clock, model, settings_page
+):
+    """Issue 14, item 4: the admin keeps only what the settings pages do not cover. Each
+    settings record is shown, with its history, and points to the page that changes it."""
+    ClosureDay.objects.create(
+        partnership=world.partnership, date=dt.date(2026, 12, 29), reason="Council closure"
+    )
     client = lead_client(world)
+    record = model._default_manager.filter(pk__in=_ours(model, world)).first()
 
-    response = client.post(
-        url(ClosureDay, "add"),
-        {"partnership": world.partnership.pk, "date": "2026-12-29", "reason": "Council closure"},
-    )
-
-    assert response.status_code == 302
-    day = ClosureDay.objects.get(partnership=world.partnership, date=dt.date(2026, 12, 29))
-    added = last_history(day)
-    assert (added.history_type, added.history_user, added.history_change_reason) == (
-        "+",
-        world.lead,
-        "Added in the admin",
-    )
-
-
-def test_a_partnership_lead_adds_an_agency_here_and_names_its_stage_contacts_at_people(world):
-    client = lead_client(world)
-    dsl = world.outsider
-
-    response = client.post(
-        url(Agency, "add"),
-        {
-            "partnership": world.partnership.pk,
-            "name": "Northshire Primary School",
-            "sector": Sector.EDUCATION_SCHOOL,
-            "active_from": "2026-09-01",
-            "active_to": "",
-            "contacts-TOTAL_FORMS": "1",
-            "contacts-INITIAL_FORMS": "0",
-            "contacts-MIN_NUM_FORMS": "0",
-            "contacts-MAX_NUM_FORMS": "1000",
-            "contacts-0-stage": "1",
-            "contacts-0-user": dsl.pk,
-        },
-    )
-
-    assert response.status_code == 302
-    agency = Agency.objects.get(name="Northshire Primary School")
-    assert not StageContact.objects.filter(agency=agency).exists()  # named at People only
-    added = last_history(agency)
-    assert (added.history_user, added.history_change_reason) == (world.lead, "Added in the admin")
-    history_page = client.get(url(Agency, "history", agency.pk)).content.decode()
-    assert "Added in the admin" in history_page
-    assert str(world.lead) in history_page
-    page = client.get(url(Agency, "change", agency.pk)).content.decode()
-    assert f"/people/agencies/{agency.pk}/contacts/" in page
-
-
-def test_changing_an_agency_records_who_what_and_why(world):
-    client = lead_client(world)
-    agency = world.police.agency
-
-    response = client.post(
-        url(Agency, "change", agency.pk),
-        {
-            "partnership": world.partnership.pk,
-            "name": "Northshire Constabulary",
-            "sector": Sector.POLICE,
-            "active_from": "2000-01-01",
-            "active_to": "",
-            "contacts-TOTAL_FORMS": "0",
-            "contacts-INITIAL_FORMS": "0",
-            "contacts-MIN_NUM_FORMS": "0",
-            "contacts-MAX_NUM_FORMS": "1000",
-        },
-    )
-
-    assert response.status_code == 302
-    changed = last_history(agency)
-    assert (changed.history_user, changed.history_change_reason) == (
-        world.lead,
-        "Changed in the admin",
-    )
-    assert changed.diff_against(changed.prev_record).changed_fields == ["name"]
-
-
-def test_a_policy_in_use_is_read_only_and_offers_a_new_version(world, clock):
-    raise_one(world)
-    client = lead_client(world)
-    policy = world.policy
-
-    shown = client.get(url(Policy, "change", policy.pk))
-    refused = client.post(url(Policy, "change", policy.pk), {"stage_1_days": "30"})
+    shown = client.get(url(model, "change", record.pk))
+    refused = client.post(url(model, "change", record.pk), {})
+    added = client.get(url(model, "add"))
 
     assert shown.status_code == 200
     page = shown.content.decode()
     assert 'name="_save"' not in page
-    assert "add a new version instead" in page
-    assert "Add version 2" in page
+    assert reverse(settings_page) in page
     assert refused.status_code == 403
-    assert Policy.objects.get(pk=policy.pk).stage_1_days == 3
+    assert added.status_code == 403
+    assert client.get(url(model, "history", record.pk)).status_code == 200
 
 
-def test_the_new_version_starts_from_the_one_in_use(world, clock):
-    world.policy.stage_3_days = 7
-    world.policy.save()
-    raise_one(world)
-    client = lead_client(world)
-    page = client.get(url(Policy, "change", world.policy.pk)).content.decode()
-    link = page.split('class="addlink" href="')[1].split('"')[0].replace("&amp;", "&")
-
-    form = client.get(link)
-
-    assert form.status_code == 200
-    fields = form.context["adminform"].form.initial
-    assert fields["version"] == "2"
-    assert fields["stage_3_days"] == "7"
-    assert "escalate_on_breach" not in fields  # off stays off
+def _ours(model, world):
+    if model is Partnership:
+        return [world.partnership.pk]
+    return model._default_manager.filter(**({"partnership": world.partnership})).values_list(
+        "pk", flat=True
+    )
 
 
-def test_a_policy_nobody_has_used_can_still_be_corrected(world):
-    client = lead_client(world)
-
-    page = client.get(url(Policy, "change", world.policy.pk)).content.decode()
-
-    assert 'name="_save"' in page
+def test_only_a_superuser_adds_a_partnership_a_new_tenant(world):
+    assert lead_client(world).get(url(Partnership, "add")).status_code == 403
+    response = superuser_client().post(
+        url(Partnership, "add"),
+        {
+            "name": "Southshire Safeguarding Children Partnership",
+            "region": "england-and-wales",
+            "reporting_year_start_month": "4",
+            "suppression_threshold": "5",
+            "need_levels": "[]",
+            "age_bands": "[]",
+            "learning_themes": "[]",
+        },
+    )
+    assert response.status_code == 302
+    assert Partnership.objects.filter(name__startswith="Southshire").exists()
 
 
 # nothing is deleted ----------------------------------------------------------------------------

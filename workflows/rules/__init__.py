@@ -35,6 +35,7 @@ from .actions import (
 from .roles import (
     may_connect_systems,
     may_manage_people,
+    may_manage_settings,
     may_oversee,
     may_publish,
     may_raise,
@@ -70,6 +71,7 @@ __all__ = [
     "may_escalate",
     "may_hand_over",
     "may_manage_people",
+    "may_manage_settings",
     "may_oversee",
     "may_propose_extension",
     "may_publish",

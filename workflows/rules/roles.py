@@ -115,3 +115,17 @@ def may_manage_people(by: User | None, partnership: Partnership | None = None) -
     if partnership is not None and membership.partnership_id != partnership.pk:
         return forbid("You can manage only the people of your own partnership.")
     return ALLOWED
+
+
+def may_manage_settings(by: User | None, partnership: Partnership | None = None) -> Answer:
+    """Only the partnership lead sets the partnership's policy versions, closure days,
+    calendar region, reporting year, suppression threshold, agencies and learning themes, and
+    only for their own partnership."""
+    membership = membership_of(by)
+    if membership is None or membership.role != Role.PARTNERSHIP_LEAD:
+        return forbid(
+            "Only the partnership business manager can change the partnership's settings."
+        )
+    if partnership is not None and membership.partnership_id != partnership.pk:
+        return forbid("You can change only your own partnership's settings.")
+    return ALLOWED
