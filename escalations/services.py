@@ -15,16 +15,18 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from workflows import holding, raising, rules, transitions
+from workflows import holding, meetings, raising, rules, transitions
 from workflows.holders import membership_of
 from workflows.raising import ChildDetails, Dispute
 from workflows.refusals import Conflict, Forbidden, Invalid, Refused
 
 from .models import (
     Agency,
+    AgencyPosition,
     Escalation,
     Extension,
     IdempotencyKey,
+    Meeting,
     Note,
     Signposting,
     SignpostRoute,
@@ -277,4 +279,60 @@ def escalation_add_note(
     """Anyone who can see the escalation may add to it; notes are never edited."""
     return holding.add_note(
         escalation_id=escalation.pk, author=author, text=text, expected_stage=expected_stage
+    )
+
+
+# the stage 4 meeting (workflows.meetings) ------------------------------------------------------
+
+
+def escalation_convene_meeting(
+    *,
+    escalation: Escalation,
+    by: User,
+    meets_at: dt.datetime,
+    invited: Sequence[User],
+    positions_due_on: dt.date,
+    expected_stage: int | None = None,
+) -> Meeting:
+    return meetings.convene(
+        escalation_id=escalation.pk,
+        by=by,
+        meets_at=meets_at,
+        invited=invited,
+        positions_due_on=positions_due_on,
+        expected_stage=expected_stage,
+    )
+
+
+def escalation_give_position(
+    *,
+    escalation: Escalation,
+    by: User,
+    position: str,
+    agency: Agency | None = None,
+    expected_stage: int | None = None,
+) -> AgencyPosition:
+    return meetings.give_position(
+        escalation_id=escalation.pk,
+        by=by,
+        position=position,
+        agency=agency,
+        expected_stage=expected_stage,
+    )
+
+
+def escalation_record_meeting(
+    *,
+    escalation: Escalation,
+    by: User,
+    attended: Sequence[User],
+    held_on: dt.date,
+    expected_stage: int | None = None,
+) -> Meeting:
+    return meetings.record_meeting(
+        escalation_id=escalation.pk,
+        by=by,
+        attended=attended,
+        held_on=held_on,
+        expected_stage=expected_stage,
     )

@@ -15,6 +15,8 @@ from viewflow.workflow.status import STATUS
 from escalations import webhooks
 from escalations.notifications import deliver_due
 
+from . import meetings
+
 logger = logging.getLogger("workflows.timers")
 
 BATCH = 200
@@ -65,6 +67,7 @@ def sweep() -> tuple[int, int, int]:
     """(timers fired, messages sent, messages failed): emails and webhook deliveries. Its end
     is noted in the shared cache, for the readiness check (``/health/ready/``)."""
     fired = fire_due_timers()
+    meetings.remind_positions()
     sent, failed = deliver_due()
     delivered, undelivered = webhooks.deliver_due()
     cache.set(SWEPT_AT, time.time(), None)

@@ -15,6 +15,7 @@ from .choices import (
     Subject,
 )
 from .escalation import Child, Escalation, Extension, Note, StageHolder, StageRecord
+from .meetings import AgencyPosition, Meeting, MeetingInvitee
 from .partnership import (
     Agency,
     ClosureDay,
@@ -32,6 +33,7 @@ from .webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "Agency",
+    "AgencyPosition",
     "ApiToken",
     "CaseStatus",
     "Category",
@@ -46,6 +48,8 @@ __all__ = [
     "ExtensionStatus",
     "FamilyInformed",
     "IdempotencyKey",
+    "Meeting",
+    "MeetingInvitee",
     "Membership",
     "Note",
     "Notification",

@@ -27,6 +27,15 @@ class NotificationEvent(models.TextChoices):
     EXTENSION_PROPOSED = "extension_proposed", "An extension was proposed"
     EXTENSION_ACCEPTED = "extension_accepted", "An extension was accepted"
     HANDED_OVER = "handed_over", "A stage was handed to you"
+    MEETING_CONVENED = "meeting_convened", "You are invited to a stage 4 meeting"
+    POSITION_REQUESTED = (
+        "position_requested",
+        "Your agency's position is asked for a stage 4 meeting",
+    )
+    POSITION_REMINDER = (
+        "position_reminder",
+        "Your agency's position for a stage 4 meeting is due today",
+    )
     NOTE = "note", "A note was added"
     TIMER_FAILED = "timer_failed", "A timer failed and needs a re-run"
     WEBHOOK_FAILING = "webhook_failing", "An agency system has stopped taking events"

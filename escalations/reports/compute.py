@@ -24,6 +24,7 @@ from escalations.models import (
     Sector,
     SignpostRoute,
 )
+from workflows.calendar import working_days_between
 
 from . import queries
 from .definitions import DEFINITIONS
@@ -38,6 +39,7 @@ from .figures import (
     Flow,
     Headline,
     Learning,
+    Meetings,
     Methodology,
     PolicyVersion,
     ReportFigures,
@@ -69,6 +71,7 @@ def compute_figures(
         previous_period=period.previous(),
         headline=_headline(outcome_rows, queries.raised_in(partnership, period.previous())),
         stages=_stages(queries.stages(scope), queries.extensions(scope)),
+        meetings=_meetings(scope),
         durations=_durations(scope, outcome_rows),
         by_month=Breakdown.of(
             ((f"{month:%Y-%m}", f"{month:%B %Y}") for month in period.months()),
@@ -90,6 +93,25 @@ def compute_figures(
             _count(profile, "policy_id"),
             partnership.suppression_threshold if threshold is None else threshold,
         ),
+    )
+
+
+def _meetings(scope: queries.Scope) -> Meetings:
+    """Convened and held by the end of the period, and the working days from the start of
+    stage 4 to the day of the meeting (the partnership's working days)."""
+    partnership = scope.partnership
+    closures = partnership.closure_dates()
+    rows = queries.meetings(scope)
+    days: Counter[int] = Counter()
+    for row in rows:
+        apart = working_days_between(
+            row["started_on"], row["meets_on"], region=partnership.region, closures=closures
+        )
+        days[apart] += row["n"]
+    return Meetings(
+        convened=sum(row["n"] for row in rows),
+        held=sum(row["held"] for row in rows),
+        working_days_to_meet=Distribution.of(days),
     )
 
 

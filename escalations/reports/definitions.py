@@ -66,6 +66,13 @@ DEFINITIONS: tuple[Definition, ...] = (
         "resolved; the share is of all escalations resolved.",
     ),
     Definition(
+        "stage_4_meeting",
+        "Stage 4 meetings",
+        "The meetings the partnership convened for escalations at stage 4, counted by the end "
+        "of the period, and those recorded as held. How long one took to convene is the "
+        "working days from the start of stage 4 to the day of the meeting.",
+    ),
+    Definition(
         "to_resolution",
         "Working days to resolution",
         "Working days from raising to resolution, for escalations resolved by the end of the "

@@ -81,6 +81,15 @@ class StageFigures:
 
 
 @dataclass(frozen=True)
+class Meetings:
+    """Stage 4 meetings of the escalations raised in the period, as at its end."""
+
+    convened: int
+    held: int
+    working_days_to_meet: Distribution  # from the start of stage 4 to the meeting
+
+
+@dataclass(frozen=True)
 class Durations:
     to_resolution: Distribution
     as_far_as_they_went: Distribution
@@ -158,6 +167,7 @@ class ReportFigures:
     previous_period: Period
     headline: Headline
     stages: tuple[StageFigures, ...]
+    meetings: Meetings
     durations: Durations
     by_month: Breakdown
     by_category: Breakdown
@@ -188,6 +198,7 @@ __all__ = [
     "Flow",
     "Headline",
     "Learning",
+    "Meetings",
     "Methodology",
     "PolicyVersion",
     "ReportFigures",

@@ -201,10 +201,31 @@ def _stages(edition: Edition, with_charts: bool) -> Section:
                 ("Stage", "Highest stage reached", "Resolved at this stage", "Share of resolved"),
                 tuple(row(stage) for stage in STAGES),
             ),
+            _meetings(edition),
         ),
         chart=charts.bar_chart(bars, name="stages") if with_charts else "",
         chart_title="Resolved at each stage",
-        notes=notes("stage_reached", "resolved_at_stage"),
+        notes=notes("stage_reached", "resolved_at_stage", "stage_4_meeting"),
+    )
+
+
+def _meetings(edition: Edition) -> Table:
+    value = edition.value
+    return Table(
+        "Stage 4 meetings",
+        ("Stage 4 meetings", "Number or working days"),
+        (
+            ("Convened", display(value("meetings/stage_4/convened"))),
+            ("Held", display(value("meetings/stage_4/held"))),
+            (
+                "Working days from the start of stage 4 to the meeting: median",
+                display(value("meetings/working_days_to_meet/median"), DAYS),
+            ),
+            (
+                "Working days from the start of stage 4 to the meeting: 90th percentile",
+                display(value("meetings/working_days_to_meet/p90"), DAYS),
+            ),
+        ),
     )
 
 

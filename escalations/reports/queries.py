@@ -32,6 +32,7 @@ from escalations.models import (
     Escalation,
     Extension,
     ExtensionStatus,
+    Meeting,
     Partnership,
     Signposting,
     StageRecord,
@@ -192,6 +193,22 @@ def extensions(scope: Scope) -> list[dict[str, Any]]:
         .order_by()
         .values("stage_record__stage")
         .annotate(extensions=Count("pk"), extended=Count("stage_record", distinct=True))
+    )
+
+
+def meetings(scope: Scope) -> list[dict[str, Any]]:
+    """Stage 4 meetings convened by the end of the period, counted by the UK day stage 4
+    started and the day of the meeting, with how many were held by then."""
+    return list(
+        Meeting.objects.filter(
+            scope.cohort("stage_record__escalation__"), convened_at__lt=scope.as_at
+        )
+        .order_by()
+        .values(
+            started_on=TruncDate("stage_record__started_at", tzinfo=LONDON),
+            meets_on=TruncDate("meets_at", tzinfo=LONDON),
+        )
+        .annotate(n=Count("pk"), held=Count("pk", filter=Q(held_at__lt=scope.as_at)))
     )
 
 

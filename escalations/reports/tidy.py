@@ -53,6 +53,7 @@ def cells(figures: ReportFigures) -> tuple[Cell, ...]:
     return (
         *_headline(figures),
         *_stages(figures),
+        *_meetings(figures),
         *_durations(figures),
         *_breakdown("month", "raised", figures.by_month),
         *_breakdown("category", "raised", figures.by_category),
@@ -107,6 +108,21 @@ def _breakdown(
 ) -> Iterator[Cell]:
     for row in counts.rows:
         yield Cell(section, breakdown, row.key, row.label, row.value, public=public)
+
+
+def _meetings(figures: ReportFigures) -> Iterator[Cell]:
+    meetings = figures.meetings
+    convened = cell_id("meetings", "stage_4", "convened")
+    yield Cell("meetings", "stage_4", "convened", "Stage 4 meetings convened", meetings.convened)
+    yield Cell("meetings", "stage_4", "held", "Stage 4 meetings held", meetings.held)
+    yield from _distribution(
+        "meetings",
+        "working_days_to_meet",
+        "From the start of stage 4 to the meeting",
+        meetings.working_days_to_meet,
+        DAYS,
+        convened,
+    )
 
 
 def _headline(figures: ReportFigures) -> Iterator[Cell]:

@@ -80,3 +80,11 @@ def sign_in(page, live_server, user, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Sign in").click()
     page.get_by_label("Code").fill(code_for(app))
     page.get_by_role("button", name="Continue").click()
+
+
+def fill_date(page, legend: str, day) -> None:
+    """A GOV.UK date input, found by its legend."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))

@@ -641,6 +641,58 @@ def _partnership(s: Scene) -> None:
     s.go("/partnership/", str(s.world.partnership))
 
 
+def at_stage_4_with_a_meeting(s: Scene) -> Escalation:
+    escalation = s.escalated()
+    for _ in range(2):
+        services.escalation_escalate(
+            escalation=escalation, by=s.world.police.practitioner, reason="Still no agreement."
+        )
+    services.escalation_convene_meeting(
+        escalation=escalation,
+        by=s.world.lead,
+        meets_at=timezone.now() + dt.timedelta(days=3),
+        invited=[s.world.lead, s.world.csc.senior_manager],
+        positions_due_on=timezone.localdate() + dt.timedelta(days=1),
+    )
+    return escalation
+
+
+@case("meeting-convene-with-errors")
+def _meeting_convene(s: Scene) -> None:
+    escalation = s.escalated()
+    for _ in range(2):
+        services.escalation_escalate(
+            escalation=escalation, by=s.world.police.practitioner, reason="Still no agreement."
+        )
+    s.sign_in(s.world.lead)
+    s.go(s.page_of(escalation, "meeting/convene/"), "Convene the stage 4 meeting")
+    s.press("Convene the meeting")
+    s.shows_errors()
+
+
+@case("meeting-on-the-escalation-page")
+def _meeting_page(s: Scene) -> None:
+    escalation = at_stage_4_with_a_meeting(s)
+    s.sign_in(s.world.lead)
+    s.go(s.page_of(escalation), escalation.reference)
+
+
+@case("meeting-position")
+def _meeting_position(s: Scene) -> None:
+    escalation = at_stage_4_with_a_meeting(s)
+    s.sign_in(s.world.csc.senior_manager)
+    s.go(s.page_of(escalation, "meeting/position/"), "Give your agency's position")
+
+
+@case("meeting-record-with-errors")
+def _meeting_record(s: Scene) -> None:
+    escalation = at_stage_4_with_a_meeting(s)
+    s.sign_in(s.world.lead)
+    s.go(s.page_of(escalation, "meeting/record/"), "Record the stage 4 meeting")
+    s.press("Record the meeting")
+    s.shows_errors()
+
+
 @case("settings-policy")
 def _settings_policy(s: Scene) -> None:
     s.sign_in(s.world.lead)

@@ -8,17 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from escalations.models import ClosureDay, Policy
-from tests.browser.conftest import share_session
+from tests.browser.conftest import fill_date, share_session
 from workflows.calendar import LONDON
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def fill_date(page, legend: str, day: dt.date) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
 
 
 def test_the_lead_sets_a_new_policy_version_and_a_closure_day(page, live_server, world):

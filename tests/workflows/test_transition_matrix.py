@@ -47,9 +47,11 @@ from django.utils import timezone
 
 from escalations import services
 from escalations.models import (
+    AgencyPosition,
     Escalation,
     Extension,
     ExtensionStatus,
+    Meeting,
     Note,
     Notification,
     Role,
@@ -68,6 +70,7 @@ CLOSED_STATES = ("resolved", "withdrawn")
 STATES = OPEN_STATES + CLOSED_STATES
 CLOSED_AT_STAGE = 2  # closed escalations are resolved or withdrawn at stage 2
 A_MONTH_AGO = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)  # a Monday morning
+A_WEEK_AGO = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)  # the Wednesday before
 
 # the kinds of person, in the table's column order, with the column's heading
 PEOPLE = (
@@ -174,6 +177,24 @@ record_stage_1_on_case_file      stage_3    Y  F  F  F  Y  .  .  F  F  F  F  F  
 record_stage_1_on_case_file      stage_4    Y  F  F  F  Y  .  .  F  F  F  F  F  F  .
 record_stage_1_on_case_file      resolved   Y  F  F  .  Y  F  F  F  F  F  F  F  F  .
 record_stage_1_on_case_file      withdrawn  Y  F  F  .  Y  F  F  F  F  F  F  F  F  .
+convene_meeting                  stage_1    F  F  F  F  .  F  F  F  F  F  C  F  F  .
+convene_meeting                  stage_2    F  F  F  .  F  F  F  F  F  F  C  F  F  .
+convene_meeting                  stage_3    F  F  F  F  F  .  .  F  F  F  C  F  F  .
+convene_meeting                  stage_4    F  F  F  F  F  .  .  F  F  F  Y  F  F  .
+convene_meeting                  resolved   C  C  C  .  C  C  C  C  C  C  C  C  C  .
+convene_meeting                  withdrawn  C  C  C  .  C  C  C  C  C  C  C  C  C  .
+give_position                    stage_1    C  C  C  C  .  C  C  C  C  C  C  C  C  .
+give_position                    stage_2    C  C  C  .  C  C  C  C  C  C  C  C  C  .
+give_position                    stage_3    C  C  C  C  C  .  .  C  C  C  C  C  C  .
+give_position                    stage_4    F  Y  Y  F  F  .  .  F  F  F  F  F  F  .
+give_position                    resolved   C  C  C  .  C  C  C  C  C  C  C  C  C  .
+give_position                    withdrawn  C  C  C  .  C  C  C  C  C  C  C  C  C  .
+record_meeting                   stage_1    F  F  F  F  .  F  F  F  F  F  C  F  F  .
+record_meeting                   stage_2    F  F  F  .  F  F  F  F  F  F  C  F  F  .
+record_meeting                   stage_3    F  F  F  F  F  .  .  F  F  F  C  F  F  .
+record_meeting                   stage_4    F  F  F  F  F  .  .  F  F  F  Y  F  F  .
+record_meeting                   resolved   C  C  C  .  C  C  C  C  C  C  C  C  C  .
+record_meeting                   withdrawn  C  C  C  .  C  C  C  C  C  C  C  C  C  .
 """
 # fmt: on
 
@@ -201,6 +222,8 @@ VARIANT = {
     "accept_receiving_sides_extension": "receiving",
     "propose_after_a_lapsed_proposal": "lapsed",
     "accept_a_lapsed_proposal": "lapsed",
+    "give_position": "meeting",  # at stage 4 the lead has convened the meeting
+    "record_meeting": "meeting",
 }
 PAGE_NAME = {
     "propose_extension": "extend",
@@ -305,6 +328,20 @@ def bring_to(world: World, state: str, *, proposal_by: str | None = None) -> Esc
     return escalation
 
 
+def with_a_meeting(world: World, escalation: Escalation) -> Escalation:
+    """At stage 4 the lead convenes the meeting, a week from now, positions due in five
+    days; in any other state there is no meeting to convene."""
+    if escalation.status == "stage_4":
+        services.escalation_convene_meeting(
+            escalation=escalation,
+            by=world.lead,
+            meets_at=timezone.now() + dt.timedelta(days=7),
+            invited=[world.lead, world.police.senior_manager],
+            positions_due_on=timezone.localdate() + dt.timedelta(days=5),
+        )
+    return escalation
+
+
 @dataclass
 class Scene:
     world: World
@@ -333,6 +370,9 @@ def scene(django_db_setup, django_db_blocker):
             with time_machine.travel(A_MONTH_AGO, tick=False):
                 for state in STATES:
                     ids[state, "lapsed"] = bring_to(world, state, proposal_by="receiving").pk
+            with time_machine.travel(A_WEEK_AGO, tick=False):
+                for state in STATES:
+                    ids[state, "meeting"] = with_a_meeting(world, bring_to(world, state)).pk
             # PostgreSQL: check the deferred foreign keys of all this now, once, rather than
             # again at the end of every case (Django checks them before rolling a case back)
             connection.check_constraints()
@@ -462,7 +502,31 @@ def act(case: Case, escalation: Escalation) -> Callable[[], Any]:
         return lambda: services.escalation_record_on_case_file(
             escalation=escalation, by=user, stage=1, reference="CN-4471"
         )
-    raise AssertionError(action)
+    return _meeting_act(case, escalation)
+
+
+def _meeting_act(case: Case, escalation: Escalation) -> Callable[[], Any]:
+    user, world = case.user, case.scene.world
+    if case.action == "convene_meeting":
+        return lambda: services.escalation_convene_meeting(
+            escalation=escalation,
+            by=user,
+            meets_at=timezone.now() + dt.timedelta(days=5),
+            invited=[world.lead, world.csc.senior_manager],
+            positions_due_on=timezone.localdate() + dt.timedelta(days=3),
+        )
+    if case.action == "give_position":
+        return lambda: services.escalation_give_position(
+            escalation=escalation, by=user, position="The plan stands: a child in need plan."
+        )
+    if case.action == "record_meeting":
+        return lambda: services.escalation_record_meeting(
+            escalation=escalation,
+            by=user,
+            attended=[world.lead],
+            held_on=timezone.localdate(),
+        )
+    raise AssertionError(case.action)
 
 
 def assert_effect(case: Case, before: dict[str, Any], escalation_id: int, result: Any) -> None:
@@ -509,6 +573,17 @@ def assert_effect(case: Case, before: dict[str, Any], escalation_id: int, result
         side = "raising" if user == escalation.raised_by else "receiving"
         assert getattr(first, f"{side}_recorded_by") == user
         assert getattr(first, f"{side}_record_reference") == "CN-4471"
+    elif action == "convene_meeting":
+        meeting = Meeting.objects.get(stage_record=record)
+        assert (meeting.convened_by, meeting.invitees.count()) == (user, 2)
+        assert meeting.positions.count() == 2  # asked of both agencies
+    elif action == "give_position":
+        given = AgencyPosition.objects.get(meeting__stage_record=record, given_by=user)
+        assert given.agency == user.membership.agency
+    elif action == "record_meeting":
+        meeting = Meeting.objects.get(stage_record=record)
+        assert (meeting.held_recorded_by, meeting.held_at is not None) == (user, True)
+        assert [i.attended for i in meeting.invitees.order_by("pk")] == [True, False]
     if action not in ("escalate", "resolve", "withdraw"):
         assert (escalation.status, escalation.stage) == (before["status"], before["stage"])
 
@@ -587,7 +662,7 @@ def test_the_table_covers_every_state_action_and_kind_of_person():
         "propose_while_one_waits",
         "accept_raising_sides_extension", "accept_receiving_sides_extension",
         "propose_after_a_lapsed_proposal", "accept_a_lapsed_proposal", "hand_over", "add_note",
-        "record_stage_1_on_case_file",
+        "record_stage_1_on_case_file", "convene_meeting", "give_position", "record_meeting",
     }  # fmt: skip
     for action in ACTIONS:  # every kind of person is in every state of every action
         for state in STATES:

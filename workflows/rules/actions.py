@@ -294,6 +294,59 @@ def may_record_on_case_file(
 # what the case page offers: the same predicates
 # --------------------------------------------------------------------------------------------
 
+# the stage 4 meeting ------------------------------------------------------------------------
+
+
+def _lead_at_stage_4(s: Situation, by: User, expected_stage: int | None) -> Answer:
+    answer, membership = _first_checks(s, by, expected_stage)
+    if membership is None:
+        return answer
+    if membership.role != Role.PARTNERSHIP_LEAD:
+        return forbid(
+            "Only the partnership business manager convenes and records the stage 4 meeting."
+        )
+    if s.escalation.stage != LAST_STAGE:
+        return conflict(f"{s.escalation.reference} is at stage {s.escalation.stage}, not 4.")
+    return ALLOWED
+
+
+def may_convene_meeting(s: Situation, by: User, *, expected_stage: int | None = None) -> Answer:
+    """The partnership lead convenes the stage 4 meeting, once."""
+    if not (answer := _lead_at_stage_4(s, by, expected_stage)):
+        return answer
+    if s.meeting is not None:
+        return conflict(f"The stage 4 meeting of {s.escalation.reference} is convened already.")
+    return ALLOWED
+
+
+def may_record_meeting(s: Situation, by: User, *, expected_stage: int | None = None) -> Answer:
+    """The partnership lead records who attended, once the meeting is convened."""
+    if not (answer := _lead_at_stage_4(s, by, expected_stage)):
+        return answer
+    if s.meeting is None:
+        return conflict("Convene the stage 4 meeting first.")
+    if s.meeting.held_at is not None:
+        return conflict("The stage 4 meeting is recorded already: record its outcome.")
+    return ALLOWED
+
+
+def may_give_position(s: Situation, by: User, *, expected_stage: int | None = None) -> Answer:
+    """A holder of stage 4 for the raising or the receiving agency gives its written position,
+    until the meeting is recorded as held (and may change it until then)."""
+    answer, membership = _first_checks(s, by, expected_stage)
+    if membership is None:
+        return answer
+    if s.escalation.stage != LAST_STAGE or s.meeting is None:
+        return conflict("Positions are given once the stage 4 meeting is convened.")
+    if s.meeting.held_at is not None:
+        return conflict("The stage 4 meeting has been held: positions are closed.")
+    if s.side_of(by) not in (Side.RAISING, Side.RECEIVING):
+        return forbid(
+            "Only a holder of stage 4 for the raising or the receiving agency gives its position."
+        )
+    return ALLOWED
+
+
 PAGE_ACTIONS: dict[str, Callable[[Situation, User], Answer]] = {
     "acknowledge": may_acknowledge,
     "respond": may_respond,
@@ -304,6 +357,9 @@ PAGE_ACTIONS: dict[str, Callable[[Situation, User], Answer]] = {
     "accept_extension": may_accept_extension,
     "hand_over": may_hand_over,
     "note": may_add_note,
+    "convene_meeting": may_convene_meeting,
+    "give_position": may_give_position,
+    "record_meeting": may_record_meeting,
 }
 
 

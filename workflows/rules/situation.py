@@ -16,6 +16,7 @@ from escalations.models import (
     Escalation,
     Extension,
     ExtensionStatus,
+    Meeting,
     Role,
     Side,
     StageHolder,
@@ -121,6 +122,18 @@ class Situation:
     def record(self) -> StageRecord | None:
         """The current stage's record."""
         return next((r for r in self.records if r.stage == self.escalation.stage), None)
+
+    @cached_property
+    def meeting(self) -> Meeting | None:
+        """The stage 4 meeting, once convened (read only when the escalation is at stage 4)."""
+        record = self.record
+        if record is None or record.stage != 4:
+            return None
+        return (
+            Meeting.objects.filter(stage_record=record)
+            .prefetch_related("positions__agency", "invitees__user")
+            .first()
+        )
 
     def record_of(self, stage: int) -> StageRecord | None:
         return next((r for r in self.records if r.stage == stage), None)

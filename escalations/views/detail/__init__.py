@@ -10,6 +10,7 @@ in the error summary with nothing written.
 from django.urls import path
 
 from .holding import accept_extension, add_note, case_file, extend, hand_over
+from .meeting import convene_meeting, give_position, record_meeting
 from .page import escalation_detail
 from .record import record_pdf
 from .stage_actions import acknowledge, escalate, resolve, respond, withdraw
@@ -28,5 +29,8 @@ urlpatterns = [
     path("hand-over/", hand_over, name="hand_over"),
     path("note/", add_note, name="note"),
     path("case-file/<int:stage>/", case_file, name="case_file"),
+    path("meeting/convene/", convene_meeting, name="convene_meeting"),
+    path("meeting/position/", give_position, name="give_position"),
+    path("meeting/record/", record_meeting, name="record_meeting"),
     path("record.pdf", record_pdf, name="record_pdf"),
 ]

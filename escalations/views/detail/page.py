@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from escalations.models import Escalation, Extension, Side, StageRecord, User
+from escalations.models import Escalation, Extension, Meeting, Side, StageRecord, User
 from escalations.timeline import DueMoment, build_timeline, due_moment, person
 from escalations.words import moment_in_words
 from workflows import rules
@@ -32,6 +32,9 @@ ACTIONS: dict[str, str] = {
     "accept_extension": "Accept the extension",
     "hand_over": "Hand over",
     "note": "Add a note",
+    "convene_meeting": "Convene the stage 4 meeting",
+    "give_position": "Give your agency's position",
+    "record_meeting": "Record the meeting",
 }
 ACTION_HINTS: dict[str, str] = {
     "acknowledge": "Say who holds it for your agency.",
@@ -43,6 +46,9 @@ ACTION_HINTS: dict[str, str] = {
     "accept_extension": "Agree to the new due date the other side proposed.",
     "hand_over": "Give this stage to a colleague with the same role.",
     "note": "Anyone who can see the escalation can read it.",
+    "convene_meeting": "When it meets, who is invited, when the agencies' positions are due.",
+    "give_position": "In writing, for the stage 4 meeting, by the day it is due.",
+    "record_meeting": "Who attended, then record its outcome with Resolve.",
 }
 SIDES = (Side.RAISING, Side.RECEIVING, Side.PARTNERSHIP)
 
@@ -204,6 +210,20 @@ def action_links(
     ]
 
 
+def _meeting(records: list[StageRecord]) -> Meeting | None:
+    """The stage 4 meeting, if stage 4 was reached and it was convened: who was invited and
+    attended, each agency's position."""
+    record = next((r for r in records if r.stage == LAST_STAGE), None)
+    if record is None:
+        return None
+    return (
+        Meeting.objects.filter(stage_record=record)
+        .select_related("convened_by")
+        .prefetch_related("invitees__user__membership", "positions__agency", "positions__given_by")
+        .first()
+    )
+
+
 def _page_context(escalation: Escalation, user: User) -> dict[str, Any]:
     s = rules.Situation.read(escalation, records=stage_records(escalation))
     records, current, pending = s.records, s.record, s.pending
@@ -222,6 +242,7 @@ def _page_context(escalation: Escalation, user: User) -> dict[str, Any]:
         "actions": actions,
         "action_links": action_links(escalation, actions, pending),
         "case_file_tasks": case_file_tasks(s, user, actions),
+        "meeting": _meeting(records),
         "timeline": build_timeline(escalation),
         "raised_by": person(escalation.raised_by),
         "raised_at": moment_in_words(escalation.raised_at),

@@ -205,9 +205,50 @@ def test_any_period_by_dates(year):
 
 
 def test_the_figures_take_a_fixed_number_of_queries(year, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # 12, and the stage 4 meetings
         compute_figures(
             partnership=year.world.partnership,
             period=Period.reporting_year(2026),
             taken_at=TAKEN_AT,
         )
+
+
+def test_stage_4_meetings_are_counted_with_the_working_days_they_took_to_convene(world, clock):
+    """Issue 14, item 5: raised and taken to stage 4 on Wednesday 2 December 2026, the meeting
+    convened for Tuesday 8 December (four working days on) and held; another convened for
+    Friday 4 December and not yet held."""
+    import datetime as dt
+
+    from escalations import services
+    from tests.factories import raise_one
+    from workflows.calendar import LONDON
+
+    def at_stage_4(number: int):
+        escalation = raise_one(world, child_reference=f"POL-{number:06d}")
+        for _ in range(3):
+            services.escalation_escalate(
+                escalation=escalation, by=world.police.practitioner, reason="No agreement."
+            )
+        return escalation
+
+    held, waiting = at_stage_4(1), at_stage_4(2)
+    for escalation, day in ((held, 8), (waiting, 4)):
+        services.escalation_convene_meeting(
+            escalation=escalation,
+            by=world.lead,
+            meets_at=dt.datetime(2026, 12, day, 10, tzinfo=LONDON),
+            invited=[world.lead],
+            positions_due_on=dt.date(2026, 12, 3),
+        )
+    clock.move_to(dt.datetime(2026, 12, 8, 15, tzinfo=LONDON))
+    services.escalation_record_meeting(
+        escalation=held, by=world.lead, attended=[world.lead], held_on=dt.date(2026, 12, 8)
+    )
+    figures = compute_figures(
+        partnership=world.partnership,
+        period=Period.reporting_year(2026),
+        taken_at=dt.datetime(2026, 12, 8, 16, tzinfo=LONDON),
+    )
+    assert (figures.meetings.convened, figures.meetings.held) == (2, 1)
+    assert figures.meetings.working_days_to_meet.median == 3.0  # 2 and 4 working days
+    assert figures.meetings.working_days_to_meet.longest == 4

@@ -233,6 +233,7 @@ def test_the_public_edition_has_no_agency_sector_or_child_level_tables(public):
     assert sections == {
         "headline",
         "stages",
+        "meetings",  # stage 4 meetings: the partnership's, not an agency's
         "timeliness",
         "durations",
         "open_age",
