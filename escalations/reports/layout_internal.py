@@ -69,6 +69,7 @@ def _agencies(edition: Edition) -> Section:
                     if raised[row.key] or received[row.key]
                 ),
             ),
+            _sector_matrix(figures.sector_flows),
             Table(
                 "By sector",
                 ("Sector", "Raised", "Received"),
@@ -83,10 +84,7 @@ def _agencies(edition: Edition) -> Section:
                 ),
             ),
         ),
-        groups=(
-            *_flows("By sector", figures.sector_flows),
-            *_flows("By agency", figures.agency_flows),
-        ),
+        groups=tuple(_flows("By agency", figures.agency_flows)),
         items_title="Active agencies that raised none",
         items=tuple(f"{agency.name} ({agency.sector_label})" for agency in figures.raised_none)
         or ("None: every active agency raised at least one.",),
@@ -129,6 +127,34 @@ def _receiving(edition: Edition) -> Section:
             ),
         ),
         notes=notes("acknowledgement", "response"),
+    )
+
+
+def _sector_matrix(flows: tuple[Flow, ...]) -> Table:
+    """Who raised with whom, sector by sector: a row per raising sector, a column per
+    receiving sector (only those with any), each row's and column's total."""
+    raising = sorted({flow.raising for flow in flows})
+    receiving = sorted({flow.receiving for flow in flows})
+    count = {(flow.raising, flow.receiving): flow.count for flow in flows}
+    rows = [
+        (
+            sector,
+            *(display(count.get((sector, to), 0)) for to in receiving),
+            display(sum(count.get((sector, to), 0) for to in receiving)),
+        )
+        for sector in raising
+    ]
+    rows.append(
+        (
+            "All sectors",
+            *(display(sum(count.get((r, to), 0) for r in raising)) for to in receiving),
+            display(sum(count.values())),
+        )
+    )
+    return Table(
+        "Raised with whom, by sector (rows raised, columns received)",
+        ("Raised by", *receiving, "All"),
+        tuple(rows),
     )
 
 

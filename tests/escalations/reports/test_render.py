@@ -248,3 +248,20 @@ def test_an_agency_named_like_a_formula_is_neutralised_in_the_csv(figures, db):
     edition = build_edition(dataclasses.replace(figures, partnership="=cmd|' /C calc'!A0"))
     rows = list(csv.reader(io.StringIO(to_csv(edition))))
     assert rows[1][3] == "'=cmd|' /C calc'!A0"
+
+
+def test_who_raised_with_whom_is_a_sector_by_sector_matrix_with_totals(figures):
+    """Issue 14, item 8: a matrix, not prose. Each cell is the count of the sector flows; the
+    last row and column are the totals, and the corner is every escalation raised."""
+    from escalations.reports.layout import sections
+
+    agencies = next(s for s in sections(build_edition(figures)) if s.id == "agencies")
+    matrix = next(t for t in agencies.tables if t.caption.startswith("Raised with whom"))
+    flows = figures.agencies.sector_flows
+    receiving = sorted({flow.receiving for flow in flows})
+    assert matrix.headers == ("Raised by", *receiving, "All")
+    by_row = {row[0]: row[1:] for row in matrix.rows}
+    for flow in flows:
+        assert by_row[flow.raising][receiving.index(flow.receiving)] == f"{flow.count:,}"
+    assert by_row["All sectors"][-1] == f"{figures.headline.raised:,}"
+    assert int(by_row["All sectors"][-1].replace(",", "")) == sum(f.count for f in flows)
