@@ -20,9 +20,11 @@ from workflows.timescales import Clock
 
 from .audit import SYSTEM
 from .models import (
+    AgencyPosition,
     Child,
     Escalation,
     Extension,
+    Meeting,
     Note,
     Notification,
     NotificationEvent,
@@ -133,7 +135,7 @@ class Entry:
 
 def build_timeline(escalation: Escalation, *, newest_first: bool = True) -> list[Entry]:
     """Every recorded change to the escalation and what hangs from it, plus the
-    notifications it sent, merged into one list. Seven queries, whatever the rows."""
+    notifications it sent, merged into one list. Nine queries, whatever the rows."""
     pk = escalation.pk
     who = ("history_user__membership__agency", "history_user__membership__partnership")
     entries: list[Entry] = []
@@ -156,6 +158,16 @@ def build_timeline(escalation: Escalation, *, newest_first: bool = True) -> list
         _extension,
     )
     entries += _history(Note.history.filter(escalation_id=pk).select_related(*who), 5, _note)
+    entries += _history(  # the stage 4 meeting: convened, reminded, held
+        Meeting.history.filter(stage_record__escalation_id=pk).select_related(*who), 6, _meeting
+    )
+    entries += _history(  # each agency's written position
+        AgencyPosition.history.filter(meeting__stage_record__escalation_id=pk)
+        .exclude(history_type="+")
+        .select_related(*who, "agency"),
+        7,
+        _position,
+    )
     entries += _notifications(
         Notification.objects.filter(escalation_id=pk)
         .select_related("recipient")
@@ -216,6 +228,17 @@ def _extension(row: Any) -> str:
     if row.history_type != "+":
         return ""
     return f"New due date {row.new_due_date.day} {row.new_due_date:%B %Y}: {row.reason}"
+
+
+def _meeting(row: Any) -> str:
+    if row.history_type != "+":
+        return ""
+    local = timezone.localtime(row.meets_at)
+    return f"Meets {local.day} {local:%B %Y} at {time_in_words(local)}"
+
+
+def _position(row: Any) -> str:
+    return f"{row.agency}: {row.position}" if row.position else ""
 
 
 def _note(row: Any) -> str:

@@ -188,3 +188,17 @@ def test_only_those_invited_are_recorded_as_attending(world, clock):
             attended=[world.police.manager],
             held_on=dt.date(2026, 12, 2),
         )
+
+
+def test_the_timeline_keeps_the_meeting_and_the_positions(world, clock):
+    from escalations.timeline import build_timeline
+
+    escalation = at_stage_4(world)
+    convene(world, escalation)
+    services.escalation_give_position(
+        escalation=escalation, by=world.csc.senior_manager, position="We will hold a strategy."
+    )
+    entries = {(e.what, e.detail) for e in build_timeline(escalation)}
+    convened = next(detail for what, detail in entries if what == "Stage 4 meeting convened")
+    assert convened.startswith("Meets 9 December 2026")
+    assert ("Written position given", f"{world.csc.agency}: We will hold a strategy.") in entries
