@@ -26,7 +26,7 @@ from workflows.calendar import LONDON
 from workflows.refusals import Conflict, Invalid
 
 from .audit import save_with_reason
-from .models import Agency, ClosureDay, Partnership, Policy, Region, User
+from .models import Agency, ClosureDay, Partnership, Policy, PublishedReport, Region, User
 
 POLICY_FIELDS = (
     "acknowledge_days",
@@ -44,7 +44,12 @@ POLICY_FIELDS = (
     "escalate_on_breach",
     "partnership_from_stage",
 )
-THRESHOLD_LIMITS = (3, 20)  # below 3 publishes near-individual counts; above 20 hides most
+THRESHOLD_LIMITS = (3, 20)
+LATEST_START = dt.timedelta(days=366)
+EARLIEST_CUTOFF, LATEST_CUTOFF = (
+    dt.time(12),
+    dt.time(20),
+)  # below 3 publishes near-individual counts; above 20 hides most
 THEME_LIMIT, THEMES_LIMIT = 200, 20
 
 
@@ -79,6 +84,25 @@ def policy_add_version(
             "A new version cannot start in the past: escalations already raised keep the "
             "version they were raised under.",
             field="starts_on",
+        )
+    if starts_on > today + LATEST_START:
+        raise Invalid(
+            "A new version starts within a year: a version further ahead would stop any other "
+            "until then.",
+            field="starts_on",
+        )
+    cutoff, reminder = timescales.get("cutoff"), timescales.get("reminder_time")
+    if cutoff is not None and not EARLIEST_CUTOFF <= cutoff <= LATEST_CUTOFF:
+        raise Invalid(
+            f"The cut-off is between {EARLIEST_CUTOFF:%H:%M} and {LATEST_CUTOFF:%H:%M}: the end "
+            "of a working day.",
+            field="cutoff",
+        )
+    if cutoff is not None and reminder is not None and reminder >= cutoff:
+        raise Invalid(
+            "The reminder time is before the cut-off, so that holders are reminded while the "
+            "stage can still be answered in time.",
+            field="reminder_time",
         )
     now = timezone.now()
     effective_from = (
@@ -176,7 +200,34 @@ def partnership_update(
     if len(themes) > THEMES_LIMIT:
         raise Invalid(f"Approve at most {THEMES_LIMIT} themes.", field="learning_themes")
     if any(len(theme) > THEME_LIMIT for theme in themes):
-        raise Invalid(f"Keep each theme under {THEME_LIMIT} characters.", field="learning_themes")
+        raise Invalid(
+            f"Keep each theme to {THEME_LIMIT} characters or fewer.", field="learning_themes"
+        )
+    with transaction.atomic():
+        # the row as it stands now, under its lock: two leads saving at once do not lose a change
+        locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+        return _update(
+            by, locked, region, reporting_year_start_month, suppression_threshold, themes
+        )
+
+
+def _update(
+    by: User,
+    partnership: Partnership,
+    region: str,
+    reporting_year_start_month: int,
+    suppression_threshold: int,
+    themes: list[str],
+) -> Partnership:
+    if (
+        reporting_year_start_month != partnership.reporting_year_start_month
+        and PublishedReport.objects.filter(partnership=partnership).exists()
+    ):
+        raise Invalid(
+            "Reports are published for the reporting years as they are: the month the year "
+            "starts cannot change now. Ask the service team if it must.",
+            field="reporting_year_start_month",
+        )
     changed = [
         name
         for name, value in (
@@ -235,4 +286,12 @@ def agency_save(
     agency.name, agency.sector = name, sector
     agency.active_from, agency.active_to = active_from, active_to
     _full_clean(agency, exclude=["partnership"], validate_unique=False, validate_constraints=False)
-    return save_with_reason(agency, by=by, reason="Agency added" if adding else "Agency changed")
+    try:
+        with transaction.atomic():
+            return save_with_reason(
+                agency, by=by, reason="Agency added" if adding else "Agency changed"
+            )
+    except IntegrityError as error:  # the same name saved a moment ago by someone else
+        raise Invalid(
+            f"{partnership} already has an agency called {name}.", field="name"
+        ) from error

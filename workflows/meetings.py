@@ -8,6 +8,7 @@ morning it is due, and the lead records who attended. The outcome is the stage 4
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 
 from django.utils import timezone
@@ -31,6 +32,8 @@ from .calendar import LONDON
 from .inputs import required
 from .refusals import Invalid
 from .stages import holders, locked, situation
+
+logger = logging.getLogger("workflows.timers")
 
 LATEST_MEETING = dt.timedelta(days=92)  # a stage 4 meeting more than a quarter away is no plan
 
@@ -68,8 +71,9 @@ def convene(
                 convened_at=now,
                 convened_by=by,
                 meets_at=meets_at,
-                positions_due_at=dt.datetime.combine(
-                    positions_due_on, dt.time(23, 59, 59), tzinfo=LONDON
+                positions_due_at=min(  # the end of that day, or the meeting if sooner
+                    dt.datetime.combine(positions_due_on, dt.time(23, 59, 59), tzinfo=LONDON),
+                    meets_at,
                 ),
             ),
             by=by,
@@ -101,20 +105,19 @@ def convene(
 
 
 def _partners(escalation: Escalation, invited: Iterable[User]) -> list[User]:
-    """The invited: active people of the escalation's partnership, at least one."""
+    """The invited: at least one, each someone to whom the escalation exists (the rulebook's
+    ``who_may_see``: an invitation must not lead to a page they may not open, and analysts
+    never see a case)."""
     people = {user.pk: user for user in invited}
     if not people:
         raise Invalid("Invite at least one partner.", field="invited")
-    members = set(
-        User.objects.filter(
-            pk__in=people, is_active=True, membership__partnership_id=escalation.partnership_id
-        ).values_list("pk", flat=True)
-    )
-    strangers = [str(user) for pk, user in people.items() if pk not in members]
+    may_see = set(rules.who_may_see(escalation).filter(pk__in=people).values_list("pk", flat=True))
+    strangers = [str(user) for pk, user in people.items() if pk not in may_see]
     if strangers:
         raise Invalid(
-            f"{', '.join(strangers)} cannot be invited: only active people of "
-            f"{escalation.partnership} can.",
+            f"{', '.join(strangers)} cannot be invited: only people who can see "
+            f"{escalation.reference} can (its holders, the two agencies' managers and the "
+            "partnership team).",
             field="invited",
         )
     return list(people.values())
@@ -145,8 +148,8 @@ def give_position(
     agency's, as given to them in writing (``agency``)."""
     with situation(escalation_id) as s:
         escalation = s.escalation
-        lead = rules.may_record_meeting(s, by, expected_stage=expected_stage)
-        if agency is not None and lead:
+        if agency is not None:
+            rules.may_record_position(s, by, agency, expected_stage=expected_stage).check()
             agency_id = agency.pk
         else:
             rules.may_give_position(s, by, expected_stage=expected_stage).check()
@@ -218,29 +221,41 @@ def remind_positions(now: dt.datetime | None = None) -> int:
     ).values_list("stage_record__escalation_id", flat=True)
     reminded = 0
     for escalation_id in set(due):
-        with locked(escalation_id) as escalation:
-            meeting = Meeting.objects.get(
-                stage_record__escalation=escalation, stage_record__stage=4
-            )
-            moment = dt.datetime.combine(
-                timezone.localdate(meeting.positions_due_at, LONDON),
-                escalation.policy.reminder_time,
-                tzinfo=LONDON,
-            )
-            if meeting.positions_reminded_at is not None or now < moment:
-                continue
-            missing = set(
-                meeting.positions.filter(given_at__isnull=True).values_list("agency_id", flat=True)
-            )
-            if not missing:
-                continue
-            meeting.positions_reminded_at = now
-            save_with_reason(meeting, by=None, reason="Positions due today: reminded")
-            notify(
-                escalation=escalation,
-                event=Event.POSITION_REMINDER,
-                recipients=_position_holders(escalation, missing),
-                stage=4,
-            )
-            reminded += 1
+        try:
+            reminded += _remind(escalation_id, now)
+        except Exception:  # one meeting's failure must not stop the sweep's emails
+            logger.exception("Position reminder for escalation %s failed", escalation_id)
     return reminded
+
+
+def _remind(escalation_id: int, now: dt.datetime) -> int:
+    with locked(escalation_id) as escalation:
+        if not escalation.is_open or escalation.stage != 4:
+            return 0
+        meeting = Meeting.objects.get(stage_record__escalation=escalation, stage_record__stage=4)
+        moment = dt.datetime.combine(
+            timezone.localdate(meeting.positions_due_at, LONDON),
+            escalation.policy.reminder_time,
+            tzinfo=LONDON,
+        )
+        if (
+            meeting.positions_reminded_at is not None
+            or meeting.held_at is not None
+            or now < moment
+            or meeting.convened_at >= moment  # asked after that hour: the request is the news
+        ):
+            return 0
+        missing = set(
+            meeting.positions.filter(given_at__isnull=True).values_list("agency_id", flat=True)
+        )
+        if not missing:
+            return 0
+        meeting.positions_reminded_at = now
+        save_with_reason(meeting, by=None, reason="Positions due today: reminded")
+        notify(
+            escalation=escalation,
+            event=Event.POSITION_REMINDER,
+            recipients=_position_holders(escalation, missing),
+            stage=4,
+        )
+        return 1

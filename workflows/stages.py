@@ -117,7 +117,10 @@ def conclude_stage(
 ) -> StageRecord:
     record = record_of(escalation, escalation.stage)
     if breach_pending(record, now):  # concluded late, before the sweep breached it
-        record_breach(escalation, record)
+        # breached at its due moment, as the timer would have; alerts only if it goes on
+        record_breach(
+            escalation, record, at=record.due_at, alert=conclusion == Conclusion.ESCALATED
+        )
     record.concluded_at = now
     record.conclusion = conclusion
     record.conclusion_reason = reason
@@ -131,14 +134,20 @@ def conclude_stage(
     return record
 
 
-def record_breach(escalation: Escalation, record: StageRecord) -> None:
+def record_breach(
+    escalation: Escalation,
+    record: StageRecord,
+    *,
+    at: dt.datetime | None = None,
+    alert: bool = True,
+) -> None:
     """The breach on the stage record (``breached_at`` keeps the first breach, which the report
     counts; ``last_breached_at`` the latest) and the alerts: the holders, their managers (the
     next stage's contacts) and, from the policy's stage, the partnership team; at stage 4 the
     partnership lead. Called under the escalation's row lock, by the timer, or, when the due
     moment passed before the timer fired (the sweep had not come round), by the transition that
     extends or concludes the stage, as the timer would have."""
-    now, stage, earlier = timezone.now(), record.stage, record.last_breached_at
+    now, stage, earlier = at or timezone.now(), record.stage, record.last_breached_at
     record.last_breached_at = now
     record.breached_at = record.breached_at or now
     save_with_reason(
@@ -148,6 +157,8 @@ def record_breach(escalation: Escalation, record: StageRecord) -> None:
         + ("extended due moment" if earlier is not None else "due moment"),
     )
     record_event(escalation, EventKind.BREACHED)
+    if not alert:  # it is being resolved or withdrawn in the same change: no alarm for it
+        return
     recipients = holders(escalation)
     if stage < LAST_STAGE:
         recipients += agency_holders(escalation.raising_agency_id, stage + 1)

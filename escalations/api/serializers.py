@@ -396,6 +396,34 @@ class HandOverInput(StageInput):
     )  # fmt: skip
 
 
+class ConveneMeetingInput(StageInput):
+    meets_at = serializers.DateTimeField(help_text="When the stage 4 meeting meets.")
+    invited = serializers.ListField(
+        child=serializers.CharField(max_length=150),
+        allow_empty=True,
+        max_length=50,
+        help_text="The usernames of the partners invited.",
+    )
+    positions_due_on = serializers.DateField(
+        help_text="The day both agencies' written positions are due."
+    )
+
+
+class PositionInput(ChecksIdentifying, StageInput):
+    checked_fields = ("position",)
+    position = text(help_text="Your agency's written position for the stage 4 meeting.")
+
+
+class RecordMeetingInput(StageInput):
+    held_on = serializers.DateField(help_text="The day the meeting was held.")
+    attended = serializers.ListField(
+        child=serializers.CharField(max_length=150),
+        allow_empty=True,
+        max_length=50,
+        help_text="The usernames of those invited who attended.",
+    )
+
+
 class CaseFileInput(StageInput):
     reference = text(help_text="Where your agency recorded the stage outcome on its case file.")
 

@@ -242,6 +242,10 @@ class Action(ApiView):
     def person(self, escalation: Escalation, username: str, field: str) -> User | None:
         return s.person_named(username, partnership_id=escalation.partnership_id, field=field)
 
+    def people(self, escalation: Escalation, usernames: list[str], field: str) -> list[User]:
+        found = (self.person(escalation, name, field) for name in dict.fromkeys(usernames))
+        return [user for user in found if user is not None]
+
 
 def action(
     name: str,
@@ -406,6 +410,58 @@ class HandOver(Action):
             by=self.caller(),
             to=to,
             holder=self.person(escalation, data["holder"], "holder"),
+            expected_stage=data["expected_stage"],
+        )
+
+
+class ConveneMeeting(Action):
+    input = s.ConveneMeetingInput
+    created = True
+
+    @action("convene_meeting", s.ConveneMeetingInput, "Convene the stage 4 meeting", created=True)
+    def post(self, request: Request, reference: str, **kwargs: Any) -> Response:
+        return super().post(request, reference)
+
+    def perform(self, escalation: Escalation, data: dict[str, Any], **kwargs: Any) -> Any:
+        return services.escalation_convene_meeting(
+            escalation=escalation,
+            by=self.caller(),
+            meets_at=data["meets_at"],
+            invited=self.people(escalation, data["invited"], "invited"),
+            positions_due_on=data["positions_due_on"],
+            expected_stage=data["expected_stage"],
+        )
+
+
+class Position(Action):
+    input = s.PositionInput
+
+    @action("give_position", s.PositionInput, "Give your agency's stage 4 position")
+    def post(self, request: Request, reference: str, **kwargs: Any) -> Response:
+        return super().post(request, reference)
+
+    def perform(self, escalation: Escalation, data: dict[str, Any], **kwargs: Any) -> Any:
+        return services.escalation_give_position(
+            escalation=escalation,
+            by=self.caller(),
+            position=data["position"],
+            expected_stage=data["expected_stage"],
+        )
+
+
+class RecordMeeting(Action):
+    input = s.RecordMeetingInput
+
+    @action("record_meeting", s.RecordMeetingInput, "Record who attended the stage 4 meeting")
+    def post(self, request: Request, reference: str, **kwargs: Any) -> Response:
+        return super().post(request, reference)
+
+    def perform(self, escalation: Escalation, data: dict[str, Any], **kwargs: Any) -> Any:
+        return services.escalation_record_meeting(
+            escalation=escalation,
+            by=self.caller(),
+            attended=self.people(escalation, data["attended"], "attended"),
+            held_on=data["held_on"],
             expected_stage=data["expected_stage"],
         )
 

@@ -165,10 +165,11 @@ class PartnershipForm(forms.Form):
     )
     learning_themes = forms.CharField(
         label="Learning themes approved for publication",
-        help_text=f"One a line, at most {THEMES_LIMIT}, each under {THEME_LIMIT} characters. "
+        help_text=f"One a line, at most {THEMES_LIMIT}, each {THEME_LIMIT} characters or fewer. "
         "Offered when a report is published, in the public edition too: no names, agencies "
         "or details of any case.",
         required=False,
+        max_length=THEMES_LIMIT * (THEME_LIMIT + 2),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 

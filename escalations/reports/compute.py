@@ -24,7 +24,7 @@ from escalations.models import (
     Sector,
     SignpostRoute,
 )
-from workflows.calendar import working_days_between
+from workflows.timescales import Clock
 
 from . import queries
 from .definitions import DEFINITIONS
@@ -97,22 +97,18 @@ def compute_figures(
 
 
 def _meetings(scope: queries.Scope) -> Meetings:
-    """Convened and held by the end of the period, and the working days from the start of
-    stage 4 to the day of the meeting (the partnership's working days)."""
+    """Convened and held by the end of the period, and for those held the working days from
+    the start of stage 4 to the meeting, counted as every duration is (``Clock``: from the
+    next working day when stage 4 started after the cut-off). Stage 4 is rare: the loop runs
+    over the meetings held."""
     partnership = scope.partnership
-    closures = partnership.closure_dates()
-    rows = queries.meetings(scope)
+    convened, held = queries.meetings(scope)
+    policies = {p.pk: p for p in partnership.policies.filter(pk__in={r["policy_id"] for r in held})}
     days: Counter[int] = Counter()
-    for row in rows:
-        apart = working_days_between(
-            row["started_on"], row["meets_on"], region=partnership.region, closures=closures
-        )
-        days[apart] += row["n"]
-    return Meetings(
-        convened=sum(row["n"] for row in rows),
-        held=sum(row["held"] for row in rows),
-        working_days_to_meet=Distribution.of(days),
-    )
+    for row in held:
+        clock = Clock.of(partnership=partnership, policy=policies[row["policy_id"]])
+        days[clock.working_days(row["started_at"], row["held_at"])] += 1
+    return Meetings(convened=convened, held=len(held), working_days_to_meet=Distribution.of(days))
 
 
 def _count(rows: Iterable[Mapping[str, Any]], key: str | Callable[[Any], str]) -> Counter[str]:

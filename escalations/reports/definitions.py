@@ -68,9 +68,10 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition(
         "stage_4_meeting",
         "Stage 4 meetings",
-        "The meetings the partnership convened for escalations at stage 4, counted by the end "
-        "of the period, and those recorded as held. How long one took to convene is the "
-        "working days from the start of stage 4 to the day of the meeting.",
+        "The meetings the partnership convened for the period's escalations at stage 4, by "
+        "the end of the period, and those recorded as held by then. How long one took is the "
+        "working days from the start of stage 4 to the meeting held, counted as every "
+        "duration is (see working days).",
     ),
     Definition(
         "to_resolution",

@@ -196,20 +196,22 @@ def extensions(scope: Scope) -> list[dict[str, Any]]:
     )
 
 
-def meetings(scope: Scope) -> list[dict[str, Any]]:
-    """Stage 4 meetings convened by the end of the period, counted by the UK day stage 4
-    started and the day of the meeting, with how many were held by then."""
-    return list(
-        Meeting.objects.filter(
-            scope.cohort("stage_record__escalation__"), convened_at__lt=scope.as_at
-        )
+def meetings(scope: Scope) -> tuple[int, list[dict[str, Any]]]:
+    """Stage 4 meetings convened by the end of the period (how many), and for each held by
+    then, when its stage 4 started, when it was held and under which policy version."""
+    convened = Meeting.objects.filter(
+        scope.cohort("stage_record__escalation__"), convened_at__lt=scope.as_at
+    )
+    held = (
+        convened.filter(held_at__lt=scope.as_at)
         .order_by()
         .values(
-            started_on=TruncDate("stage_record__started_at", tzinfo=LONDON),
-            meets_on=TruncDate("meets_at", tzinfo=LONDON),
+            "held_at",
+            started_at=F("stage_record__started_at"),
+            policy_id=F("stage_record__escalation__policy_id"),
         )
-        .annotate(n=Count("pk"), held=Count("pk", filter=Q(held_at__lt=scope.as_at)))
     )
+    return convened.count(), list(held)
 
 
 def open_raised_days(scope: Scope) -> list[tuple[dt.date, bool, int]]:

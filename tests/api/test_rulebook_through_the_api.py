@@ -6,6 +6,7 @@ not exist; who may see it is the table's ``add_note`` row)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -59,6 +60,33 @@ def request_of(action: str, escalation: Escalation, user: User) -> tuple[str, di
         return "notes", {"text": "Spoke to the team manager today."}
     if action == "record_stage_1_on_case_file":
         return "case-file/1", {"reference": "CN-4471"}
+    return meeting_request_of(action, escalation)
+
+
+def meeting_request_of(action: str, escalation: Escalation) -> tuple[str, dict[str, Any]]:
+    """The stage 4 meeting's three actions, as in the table's own calls: the lead and the
+    receiving agency's senior manager invited, the lead attending."""
+    from escalations.models import Role
+
+    lead = User.objects.get(
+        membership__partnership=escalation.partnership, membership__role=Role.PARTNERSHIP_LEAD
+    )
+    senior = User.objects.get(
+        membership__agency=escalation.receiving_agency, membership__role=Role.SENIOR_MANAGER
+    )
+    if action == "convene_meeting":
+        return "meeting", {
+            "meets_at": (timezone.now() + dt.timedelta(days=5)).isoformat(),
+            "invited": [lead.username, senior.username],
+            "positions_due_on": (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
+        }
+    if action == "give_position":
+        return "meeting/position", {"position": "The plan stands: a child in need plan."}
+    if action == "record_meeting":
+        return "meeting/record", {
+            "held_on": timezone.localdate().isoformat(),
+            "attended": [lead.username],
+        }
     raise AssertionError(action)
 
 
@@ -89,10 +117,25 @@ def test_each_action_through_the_api_is_done_or_refused_as_the_table_says(
     want = EXPECTED[action, state, who]
     if want == "Y":
         assert response.status_code in (200, 201), response.json()
-        assert snapshot(escalation.pk) != before
+        assert changed(action, escalation, user, before)
         return
     sees = EXPECTED["add_note", state, who] == "Y"
     assert response.status_code == (STATUS[want] if sees else 404), response.json()
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["detail"]
     assert snapshot(escalation.pk) == before
+
+
+def changed(action: str, escalation: Escalation, user: User, before: dict[str, Any]) -> bool:
+    """The action had its effect: on the escalation's own records, or on its meeting."""
+    from escalations.models import AgencyPosition, Meeting
+
+    if action == "give_position":
+        return AgencyPosition.objects.filter(
+            meeting__stage_record__escalation=escalation, given_by=user
+        ).exists()
+    if action == "record_meeting":
+        return Meeting.objects.filter(
+            stage_record__escalation=escalation, held_recorded_by=user
+        ).exists()
+    return snapshot(escalation.pk) != before

@@ -48,7 +48,10 @@ def test_the_lead_convenes_holds_and_closes_a_stage_4_meeting(page, live_server,
     )
     page.get_by_role("button", name="Give the position").click()
     expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
-    expect(page.get_by_text("we ask the meeting to agree it")).to_be_visible()
+    meeting_summary = page.locator("dl", has=page.get_by_text("Positions due"))
+    expect(meeting_summary.get_by_text("we ask the meeting to agree it")).to_be_visible()
+    timeline = page.get_by_text("Written position given")
+    expect(timeline).to_be_visible()
 
     meeting = Meeting.objects.get()
     Meeting.objects.filter(pk=meeting.pk).update(  # the meeting day has come

@@ -284,3 +284,45 @@ def test_an_agency_of_another_partnership_does_not_exist_here(client, world, clo
         ).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (date_data("starts_on", dt.date(2062, 1, 4)), "starts_on", "within a year"),
+        ({"reminder_time": "17:30", "cutoff": "17:00"}, "reminder_time", "before the cut-off"),
+        ({"cutoff": "00:00"}, "cutoff", "between 12:00 and 20:00"),
+    ],
+)
+def test_a_version_that_would_stop_every_other_or_never_remind_is_refused(
+    client, world, clock, changes, field, message
+):
+    client.force_login(world.lead)
+    response = client.post(POLICY_NEW, policy_data(**changes))
+    assert message in str(response.context["form"].errors[field])
+    assert not Policy.objects.filter(version=2).exists()
+
+
+def test_the_reporting_year_cannot_move_once_reports_are_published(world, clock):
+    from escalations.models import PublishedReport
+
+    PublishedReport.objects.create(
+        partnership=world.partnership,
+        kind="quarter",
+        edition="public",
+        year=2026,
+        period_start=dt.date(2026, 4, 1),
+        period_end=dt.date(2026, 6, 30),
+        published_by=world.lead,
+        figures={},
+        pdf=b"%PDF",
+    )
+    with pytest.raises(Invalid, match="cannot change now"):
+        partnership_update(
+            by=world.lead,
+            partnership=world.partnership,
+            region="england-and-wales",
+            reporting_year_start_month=1,
+            suppression_threshold=5,
+            learning_themes=[],
+        )

@@ -202,3 +202,29 @@ def test_the_timeline_keeps_the_meeting_and_the_positions(world, clock):
     convened = next(detail for what, detail in entries if what == "Stage 4 meeting convened")
     assert convened.startswith("Meets 9 December 2026")
     assert ("Written position given", f"{world.csc.agency}: We will hold a strategy.") in entries
+
+
+def test_only_people_who_can_see_the_escalation_can_be_invited(world, clock):
+    """An invitation must not lead to a page that answers 404, and analysts never see a case:
+    the rulebook's ``who_may_see`` decides, the same rule as ``visible_escalations``."""
+    escalation = at_stage_4(world)
+    for stranger in (world.analyst, world.outsider, world.police.colleague):
+        with pytest.raises(Invalid, match="cannot be invited"):
+            convene(world, escalation, invited=[world.lead, stranger])
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize("stage", [1, 4])
+def test_who_may_see_an_escalation_is_the_visibility_rule_from_the_other_side(world, clock, stage):
+    from escalations.models import User
+    from workflows import rules
+
+    escalation = raise_one(world)
+    for _ in range(stage - 1):
+        services.escalation_escalate(
+            escalation=escalation, by=world.police.practitioner, reason="No agreement."
+        )
+    may_see = set(rules.who_may_see(escalation))
+    for user in User.objects.all():
+        sees = rules.visible_escalations(user).filter(pk=escalation.pk).exists()
+        assert (user in may_see) == sees, user

@@ -502,14 +502,30 @@ def test_a_stage_concluded_after_its_due_moment_before_the_sweep_records_the_bre
         escalation=escalation, by=world.police.practitioner, reason="No answer by the due day."
     )
     record = escalation.stage_records.get(stage=1)
-    assert record.breached_at == at(8, 10)
+    assert record.breached_at == at(7, 17)  # its due moment, as the timer would have
     assert (record.concluded_at, record.conclusion) == (at(8, 10), "escalated")
     breached = rows(NotificationEvent.BREACHED, escalation, at(2, 10))
     assert len(breached) >= 2  # the holders and the next stage's contacts
     assert Notification.objects.filter(event=NotificationEvent.BREACHED, stage=2).count() == 0
     sweep()  # its timer was cancelled with the stage: nothing more
-    assert escalation.stage_records.get(stage=1).breached_at == at(8, 10)
+    assert escalation.stage_records.get(stage=1).breached_at == at(7, 17)
     assert rows(NotificationEvent.BREACHED, escalation, at(2, 10)) == breached
+
+
+def test_a_stage_resolved_after_its_due_moment_is_breached_without_alarms(world, clock):
+    """Resolved late, before the sweep: the breach counts in the report, but nobody is
+    alerted about an escalation that is closing in the same moment."""
+    escalation = raise_one(world)
+    clock.move_to(at(8, 10))
+    services.escalation_resolve(
+        escalation=escalation,
+        by=world.police.practitioner,
+        outcome="decision_changed",
+        summary="Strategy discussion held.",
+        agreed_actions="Section 47 enquiry.",
+    )
+    assert escalation.stage_records.get(stage=1).breached_at == at(7, 17)
+    assert rows(NotificationEvent.BREACHED, escalation, at(2, 10)) == []
 
 
 def test_a_stage_concluded_in_time_is_never_breached(world, clock):

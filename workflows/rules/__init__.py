@@ -31,6 +31,7 @@ from .actions import (
     may_propose_extension,
     may_record_meeting,
     may_record_on_case_file,
+    may_record_position,
     may_resolve,
     may_respond,
     may_withdraw,
@@ -55,6 +56,7 @@ from .situation import (
     breach_pending,
     records_for_rules,
     visible_escalations,
+    who_may_see,
 )
 
 __all__ = [
@@ -73,6 +75,7 @@ __all__ = [
     "may_convene_meeting",
     "may_give_position",
     "may_record_meeting",
+    "may_record_position",
     "may_connect_systems",
     "may_escalate",
     "may_hand_over",
@@ -91,4 +94,5 @@ __all__ = [
     "may_withdraw",
     "records_for_rules",
     "visible_escalations",
+    "who_may_see",
 ]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from escalations.models import Extension, ExtensionStatus, Membership, Role, Side, User
+from escalations.models import Agency, Extension, ExtensionStatus, Membership, Role, Side, User
 from workflows.holders import membership_of
 from workflows.refusals import Invalid
 from workflows.states import LAST_STAGE
@@ -327,6 +327,19 @@ def may_record_meeting(s: Situation, by: User, *, expected_stage: int | None = N
         return conflict("Convene the stage 4 meeting first.")
     if s.meeting.held_at is not None:
         return conflict("The stage 4 meeting is recorded already: record its outcome.")
+    return ALLOWED
+
+
+def may_record_position(
+    s: Situation, by: User, agency: Agency, *, expected_stage: int | None = None
+) -> Answer:
+    """The partnership lead records an agency's position given to them in writing, for the
+    raising or the receiving agency, until the meeting is recorded."""
+    if not (answer := may_record_meeting(s, by, expected_stage=expected_stage)):
+        return answer
+    e = s.escalation
+    if agency.pk not in (e.raising_agency_id, e.receiving_agency_id):
+        return forbid("Only the raising and the receiving agency give a position.")
     return ALLOWED
 
 

@@ -85,6 +85,22 @@ def visible_escalations(user: User | None) -> QuerySet[Escalation]:
     return in_partnership.filter(rule)
 
 
+def who_may_see(escalation: Escalation) -> QuerySet[User]:
+    """The same rule from the other side: the active people to whom this escalation exists
+    (``visible_escalations``; a test holds the two to each other)."""
+    holds = StageHolder.objects.filter(stage_record__escalation=escalation, user=OuterRef("pk"))
+    managers = Q(
+        membership__role__in=MANAGER_ROLES,
+        membership__agency_id__in=[escalation.raising_agency_id, escalation.receiving_agency_id],
+    )
+    return User.objects.filter(
+        Q(membership__role__in=PARTNERSHIP_TEAM) | Q(pk=escalation.raised_by_id)
+        | Q(Exists(holds)) | managers,
+        is_active=True,
+        membership__partnership_id=escalation.partnership_id,
+    ).exclude(membership__role=Role.ANALYST)  # fmt: skip
+
+
 # --------------------------------------------------------------------------------------------
 # the escalation as the rules read it
 # --------------------------------------------------------------------------------------------

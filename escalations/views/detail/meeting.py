@@ -26,7 +26,7 @@ def convene_meeting(request: HttpRequest, reference: str) -> HttpResponse:
     escalation = escalation_for_page(request, reference, log=False)
     user = current_user(request)
     people = (
-        User.objects.filter(is_active=True, membership__partnership_id=escalation.partnership_id)
+        rules.who_may_see(escalation)
         .select_related("membership")
         .order_by("membership__agency__name", "first_name", "last_name")
     )

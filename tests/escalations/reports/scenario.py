@@ -33,9 +33,9 @@ E7    Mon 6 Jul 10:00     urgent, children's        resolved at stage 1 (changed
 E8    Mon 1 Mar 2027      acked 14:00 (4 h);        open at stage 2, 20 wd old
                           responded Tue 09:00
                           (23 h); escalated Tue
-E9    Mon 15 Mar 2027     acked and resolved in     open at stage 1, 10 wd old
-                          April 2027 (after the
-                          end)
+E9    Mon 15 Mar 2027     acked and resolved in     open at stage 1, 10 wd old;
+                          April 2027 (after the     stage 1 breached at its due
+                          end)                      moment, Thu 18 Mar
 ====  ==================  =======================  ====================================
 
 The year before: E10 and E11 (June 2025) and E12 (Tuesday 31 March 2026 at 23:30, the last
