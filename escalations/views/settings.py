@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -36,7 +37,7 @@ from escalations.views.common import posted
 from workflows import rules
 from workflows.calendar import LONDON
 from workflows.holders import membership_of
-from workflows.refusals import Invalid, Refused
+from workflows.refusals import Refused
 
 
 def _lead(request: HttpRequest) -> tuple[User, Partnership]:
@@ -49,11 +50,10 @@ def _lead(request: HttpRequest) -> tuple[User, Partnership]:
     return user, membership.partnership
 
 
-def _refused(form: object, refusal: Refused) -> None:
-    """The service's refusal on the field it names, else above the form."""
-    field = refusal.field if isinstance(refusal, Invalid) else getattr(refusal, "field", None)
-    fields = getattr(form, "fields", {})
-    form.add_error(field if field in fields else None, refusal.message)  # type: ignore[attr-defined]
+def _refused(form: forms.Form, refusal: Refused) -> None:
+    """The service's refusal on the field it names (an ``Invalid``), else above the form."""
+    field = getattr(refusal, "field", None)
+    form.add_error(field if field in form.fields else None, refusal.message)
 
 
 def _today() -> dt.date:
