@@ -181,6 +181,8 @@ def test_the_public_pdf_shows_suppressed_counts(pdf_text):
     assert "Page 1 of" in text
     assert _value(text, "Escalations raised") == "10"
     assert _value(text, "Withdrawn") == "suppressed"
+    # 7 resolved, hidden: its band in place of "suppressed"
+    assert re.search(r"^\s*Resolved by the end of the period\s{2,}5 or more\s*$", text, re.M)
     assert "Northshire Police" not in text  # no agency tables
 
 
