@@ -246,9 +246,9 @@ def the_truth(published: list[Published]) -> dict[str, int]:
 # The year --------------------------------------------------------------------------------------
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(
-    made=st.lists(escalations(), max_size=40),
+    made=st.lists(escalations(), max_size=36),
     threshold=st.integers(3, 6),
     before=st.tuples(st.integers(0, 12), st.integers(0, 3), st.integers(0, 40)),
 )
