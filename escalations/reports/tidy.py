@@ -74,6 +74,12 @@ JSON_KEYS: dict[str, tuple[str, ...]] = {
         if (breakdown, measure) != ("open_at_end", "p90")
     },
     cell_id("learning", "resolved", "with_learning"): ("learning", "resolved_with_learning"),
+    cell_id("meetings", "stage_4", "convened"): ("stage_4_meetings_convened",),
+    cell_id("meetings", "stage_4", "held"): ("stage_4_meetings_held",),
+    cell_id("meetings", "working_days_to_meet", "median"): (
+        "median_working_days_to_stage_4_meeting",
+    ),
+    cell_id("meetings", "working_days_to_meet", "p90"): ("p90_working_days_to_stage_4_meeting",),
 }
 JSON_TABLES: dict[tuple[str, str], str] = {
     ("stages", "reached"): "by_stage_reached",

@@ -19,6 +19,7 @@ from escalations.reports.figures import (
     Durations,
     Headline,
     Learning,
+    Meetings,
     Methodology,
     ReportFigures,
     StageFigures,
@@ -81,6 +82,13 @@ def figures_of(
         previous_period=period.previous(),
         headline=headline,
         stages=tuple(stage(number) for number in (1, 2, 3, 4)),
+        meetings=Meetings(
+            convened=n("meetings", "stage_4", "convened"),
+            held=n("meetings", "stage_4", "held"),
+            working_days_to_meet=distribution(
+                "working_days_to_meet", n("meetings", "stage_4", "held")
+            ),
+        ),
         durations=Durations(
             to_resolution=distribution("to_resolution", headline.resolved),
             as_far_as_they_went=distribution("as_far_as_they_went", headline.raised),
