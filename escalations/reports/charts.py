@@ -1,8 +1,8 @@
 """Charts for the web page and the PDF, drawn by matplotlib (Agg backend) as SVG.
 
 Each chart repeats a table printed beside it, so it carries no figure of its own: a
-suppressed count draws no bar and is labelled "suppressed". Text stays text in the SVG (it
-can be read, searched and scaled), in the report's font.
+suppressed count draws no bar and is labelled "suppressed" (or with its band, "20 or more").
+Text stays text in the SVG (it can be read, searched and scaled), in the report's font.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .suppression import SUPPRESSED, Shown
+from .suppression import SUPPRESSED, Shown, band_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -35,6 +35,7 @@ _DRAWING = threading.Lock()
 class Bar:
     label: str
     value: Shown
+    band: int | None = None  # a hidden count's band, labelled in place of "suppressed"
 
 
 def bar_chart(
@@ -120,7 +121,7 @@ def _draw(axes: Axes, bars: Sequence[Bar], *, horizontal: bool, percent: bool) -
         )
         axes.set_ylim(0, 100 if percent else top * 1.15)
     for position, bar, number in zip(positions, bars, numbers, strict=True):
-        text = _label(bar.value, percent)
+        text = _label(bar.value, percent) if bar.band is None else band_text(bar.band)
         at = (number, position) if horizontal else (position, number)
         axes.annotate(
             text,

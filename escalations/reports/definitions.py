@@ -149,10 +149,15 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition(
         "suppression",
         "Suppression (public edition)",
-        "Counts from 1 to one below the partnership's threshold are shown as 'suppressed', and "
-        "so are further counts (or totals) wherever a suppressed count could otherwise be "
-        "worked out from a total or a difference. A share, median or percentile resting on a "
-        "suppressed count is suppressed too. Zero is shown.",
+        "Counts from 1 to one below the partnership's threshold are shown as 'suppressed'. So "
+        "are further counts wherever, with everything published for the reporting year (each "
+        "quarterly snapshot and the year), a suppressed count could otherwise be worked out "
+        "or narrowed down to fewer possible values than the threshold, from a total, a "
+        "difference, or one snapshot taken from another: the smallest counts that do this "
+        "are chosen, and a headline count only when nothing else would. A suppressed count "
+        "that is not small may be given as a band ('20 or more') when that gives nothing "
+        "away. A median is shown when at least the threshold of escalations sit under it; a "
+        "share or percentile resting on a suppressed count is suppressed too. Zero is shown.",
     ),
 )
 

@@ -2,7 +2,8 @@
 formatted tables, each with the definitions it rests on and, for some, a chart.
 
 Values come from an edition (``suppression``), so the public edition's suppressed counts are
-shown as "suppressed" everywhere, and sections the public edition leaves out are not built.
+shown as "suppressed" (or by their band, "20 or more") everywhere, and sections the public
+edition leaves out are not built.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from django.utils.timezone import localtime
 
 from . import charts
 from .definitions import BY_KEY
-from .suppression import SUPPRESSED, Edition, Figure, Shown
+from .protection import rule_in_words
+from .suppression import SUPPRESSED, Edition, Figure, Shown, band_text
 from .tidy import COUNT, DAYS, HOURS, SHARE
 
 STAGES = ("stage_1", "stage_2", "stage_3", "stage_4")
@@ -108,9 +110,9 @@ def _width(characters: int, size: float = CHARACTER) -> float:
     return characters * size + PADDING
 
 
-def display(value: Shown, kind: str = COUNT) -> str:
+def display(value: Shown, kind: str = COUNT, band: int | None = None) -> str:
     if value == SUPPRESSED:
-        return "suppressed"
+        return "suppressed" if band is None else band_text(band)
     if value is None:
         return NO_DATA
     if kind == SHARE:
@@ -118,6 +120,10 @@ def display(value: Shown, kind: str = COUNT) -> str:
     if kind in (DAYS, HOURS):
         return f"{float(value):g}"
     return f"{value:,}"
+
+
+def _bar(label: str, figure: Figure) -> charts.Bar:
+    return charts.Bar(label, figure.value, figure.band)
 
 
 def notes(*keys: str) -> tuple[str, ...]:
@@ -149,34 +155,37 @@ def sections(edition: Edition, *, with_charts: bool = True) -> list[Section]:
     return built
 
 
+def as_text(figure: Figure) -> str:
+    """A figure as the tables show it: a hidden count's band in place of "suppressed"."""
+    return display(figure.value, figure.cell.kind, figure.band)
+
+
 def rows_of(figures: Iterable[Figure]) -> tuple[tuple[str, ...], ...]:
-    return tuple((str(f.cell.label), display(f.value, f.cell.kind)) for f in figures)
+    return tuple((str(f.cell.label), as_text(f)) for f in figures)
 
 
 def _summary(edition: Edition) -> Section:
-    value, figures = edition.value, edition.figures
+    figures = edition.figures
+
+    def value(cell_id: str) -> str:
+        return as_text(edition.figure(cell_id))
+
     return Section(
         id="summary",
         title="Summary",
         key_figures=(
-            ("Escalations raised", display(value("headline/raised/raised"))),
+            ("Escalations raised", value("headline/raised/raised")),
             (
                 f"Raised in the previous period ({figures.previous_period.title})",
-                display(value("headline/raised/previous_period")),
+                value("headline/raised/previous_period"),
             ),
-            ("Urgent", display(value("headline/urgency/urgent"))),
-            ("Standard", display(value("headline/urgency/standard"))),
-            (
-                "Resolved by the end of the period",
-                display(value("headline/status_at_end/resolved")),
-            ),
-            ("Withdrawn", display(value("headline/status_at_end/withdrawn"))),
-            ("Still open at the end", display(value("headline/status_at_end/open_at_end"))),
-            ("Resolved at stage 1", display(value("stages/resolved_at/stage_1"))),
-            (
-                "Median working days to resolution",
-                display(value("durations/to_resolution/median"), DAYS),
-            ),
+            ("Urgent", value("headline/urgency/urgent")),
+            ("Standard", value("headline/urgency/standard")),
+            ("Resolved by the end of the period", value("headline/status_at_end/resolved")),
+            ("Withdrawn", value("headline/status_at_end/withdrawn")),
+            ("Still open at the end", value("headline/status_at_end/open_at_end")),
+            ("Resolved at stage 1", value("stages/resolved_at/stage_1")),
+            ("Median working days to resolution", value("durations/to_resolution/median")),
         ),
         notes=notes("period", "as_at", "previous_period", "urgent"),
     )
@@ -186,12 +195,13 @@ def _stages(edition: Edition, with_charts: bool) -> Section:
     def row(stage: str) -> tuple[str, ...]:
         return (
             f"Stage {stage[-1]}",
-            display(edition.value(f"stages/reached/{stage}")),
-            display(edition.value(f"stages/resolved_at/{stage}")),
-            display(edition.value(f"stages/resolved_at_share/{stage}"), SHARE),
+            *(
+                as_text(edition.figure(f"stages/{breakdown}/{stage}"))
+                for breakdown in ("reached", "resolved_at", "resolved_at_share")
+            ),
         )
 
-    bars = [charts.Bar(f"Stage {s[-1]}", edition.value(f"stages/resolved_at/{s}")) for s in STAGES]
+    bars = [_bar(f"Stage {s[-1]}", edition.figure(f"stages/resolved_at/{s}")) for s in STAGES]
     return Section(
         id="stages",
         title="Where escalations were resolved",
@@ -245,8 +255,8 @@ def _timeliness(edition: Edition, with_charts: bool) -> Section:
     columns = [column for column in columns if column[0] in shown]
 
     def row(stage: str) -> tuple[str, ...]:
-        values = edition.as_dict("timeliness", stage)
-        return (f"Stage {stage[-1]}", *(display(values[key], kind) for key, _, kind in columns))
+        figures = {f.cell.key: f for f in edition.breakdown("timeliness", stage)}
+        return (f"Stage {stage[-1]}", *(as_text(figures[key]) for key, _, _ in columns))
 
     bars = [
         charts.Bar(f"Stage {s[-1]}", edition.value(f"timeliness/{s}/within_timescale_share"))
@@ -312,10 +322,7 @@ def _simple(
 ) -> Section:
     figures = edition.breakdown(section, breakdown)
     horizontal = section != "month"
-    bars = [
-        charts.Bar(str(f.cell.label) if horizontal else str(f.cell.label)[:3], f.value)
-        for f in figures
-    ]
+    bars = [_bar(str(f.cell.label) if horizontal else str(f.cell.label)[:3], f) for f in figures]
     return Section(
         id=section,
         title=title,
@@ -333,7 +340,7 @@ def _learning(edition: Edition) -> Section:
         key_figures=(
             (
                 "Resolved escalations with learning recorded",
-                display(edition.value("learning/resolved/with_learning")),
+                as_text(edition.figure("learning/resolved/with_learning")),
             ),
         ),
         items_title="Themes the partnership team chose" if edition.figures.learning.themes else "",
@@ -364,9 +371,7 @@ def _methodology(edition: Edition) -> Section:
         ),
     ]
     if edition.is_public:
-        facts.append(
-            ("Small numbers", f"Counts from 1 to {method.suppression_threshold - 1} suppressed")
-        )
+        facts.append(("Small numbers", rule_in_words(method.suppression_threshold)))
     return Section(
         id="methodology",
         title="Methodology",

@@ -26,14 +26,16 @@ from workflows.refusals import Conflict, Invalid
 
 from .compute import compute_figures
 from .period import ONE_DAY, Period
+from .reader import Snapshot
 from .render import to_json, to_pdf
-from .suppression import EDITIONS, build_edition
+from .suppression import EDITIONS, PUBLIC, build_edition, published_snapshot
 
 __all__ = [
     "QUARTER",
     "YEAR",
     "canonical_json",
     "current_reporting_year",
+    "published_this_year",
     "quarters",
     "report_publish",
     "reporting_year_of",
@@ -125,7 +127,8 @@ def report_publish(
     figures = compute_figures(
         partnership=partnership, period=period, taken_at=now, learning_themes=themes
     )
-    chosen = build_edition(figures, edition)
+    earlier = published_this_year(partnership, year, besides=period) if edition == PUBLIC else []
+    chosen = build_edition(figures, edition, earlier=earlier)
     # through the canonical bytes, so what is stored is exactly what the checksum covers
     data_bytes = canonical_json(to_json(chosen))
     pdf = to_pdf(chosen)
@@ -148,6 +151,30 @@ def report_publish(
         )
         report.save()
     return report
+
+
+def published_this_year(
+    partnership: Partnership, year: int, *, besides: Period | None = None
+) -> list[Snapshot]:
+    """The public editions published for reporting year ``year`` (the latest version of each
+    period, but for ``besides``) as a reader has them, with the true counts behind them
+    worked out again as at their publication: a new public edition must not let a reader
+    of all of them narrow a hidden count."""
+    latest: dict[tuple[dt.date, dt.date], PublishedReport] = {}
+    for report in PublishedReport.objects.filter(
+        partnership=partnership, edition=PUBLIC, year=year
+    ).order_by("published_at", "pk"):
+        latest[report.period_start, report.period_end] = report
+    if besides is not None:
+        latest.pop((besides.start, besides.end), None)
+    snapshots = []
+    for report in latest.values():
+        period, _ = _period_of(partnership, report.kind, report.period_start, report.period_end)
+        figures = compute_figures(
+            partnership=partnership, period=period, taken_at=report.published_at
+        )
+        snapshots.append(published_snapshot(figures, report.figures, report.kind))
+    return snapshots
 
 
 def verify(published: PublishedReport) -> bool:

@@ -22,8 +22,9 @@ from django.utils.timezone import localtime
 from escalations.models import CaseStatus, Category, Outcome, Sector, SignpostRoute
 
 from .layout import sections
-from .suppression import Edition, Shown
-from .tidy import SHARE
+from .protection import rule_in_words
+from .suppression import Edition, Shown, band_text
+from .tidy import SHARE, json_paths
 
 FORMATS = ("pdf", "csv", "json", "html")
 CONTENT_TYPES = {
@@ -81,6 +82,10 @@ def to_json(edition: Edition) -> dict[str, Any]:
         "median_working_days_as_far_as_they_went": value("durations/as_far_as_they_went/median"),
         "p90_working_days_as_far_as_they_went": value("durations/as_far_as_they_went/p90"),
         "median_working_days_open_at_end": value("durations/open_at_end/median"),
+        "stage_4_meetings_convened": value("meetings/stage_4/convened"),
+        "stage_4_meetings_held": value("meetings/stage_4/held"),
+        "median_working_days_to_stage_4_meeting": value("meetings/working_days_to_meet/median"),
+        "p90_working_days_to_stage_4_meeting": value("meetings/working_days_to_meet/p90"),
         "by_stage_reached": table("stages", "reached"),
         "by_stage_resolved": table("stages", "resolved_at"),
         "share_resolved_by_stage": table("stages", "resolved_at_share"),
@@ -98,9 +103,25 @@ def to_json(edition: Edition) -> dict[str, Any]:
     }
     if not edition.is_public:
         data |= _internal_json(edition)
+    data["banded"] = _banded(edition)
     data["methodology"] = _methodology_json(edition)
     data["labels"] = _labels(edition)
     return data
+
+
+def _banded(edition: Edition) -> dict[str, Any]:
+    """A hidden count's band ("20 or more") where it is given, at the count's place in the
+    JSON: the count itself stays "suppressed"."""
+    banded: dict[str, Any] = {}
+    for figure in edition.shown:
+        if figure.band is None:
+            continue
+        for *within, key in json_paths(figure.cell):
+            place = banded
+            for name in within:
+                place = place.setdefault(name, {})
+            place[key] = band_text(figure.band)
+    return banded
 
 
 def _internal_json(edition: Edition) -> dict[str, Any]:
@@ -141,6 +162,9 @@ def _methodology_json(edition: Edition) -> dict[str, Any]:
         "closure_days": [day.isoformat() for day in method.closure_days],
         "suppression_threshold": method.suppression_threshold,
         "suppressed": edition.is_public,
+        "suppression_rule": (
+            rule_in_words(method.suppression_threshold) if edition.is_public else None
+        ),
         "policy_versions": [
             {
                 "version": policy.version,
@@ -176,7 +200,8 @@ def _labels(edition: Edition) -> dict[str, dict[str, str]]:
 
 def to_csv(edition: Edition) -> str:
     """One row per figure: section, breakdown, key, value. The first rows say what the
-    report is (section "about")."""
+    report is (section "about"). A hidden count's band follows it, under its key and
+    "_band"."""
     figures = edition.figures
     out = io.StringIO()
     writer = SafeCsvWriter(out)
@@ -196,6 +221,10 @@ def to_csv(edition: Edition) -> str:
         writer.writerow(
             (cell.section, cell.breakdown, cell.key, _csv_value(figure.value, cell.kind))
         )
+        if figure.band is not None:  # beside the suppressed count, as in the JSON
+            writer.writerow(
+                (cell.section, cell.breakdown, f"{cell.key}_band", band_text(figure.band))
+            )
     return out.getvalue()
 
 

@@ -1,40 +1,28 @@
-"""The two editions of the report (DESIGN.md section 6) and small-number suppression.
+"""The two editions of the report (DESIGN.md section 6).
 
 **Internal**: every figure, exact, for the board, the partnership team and analysts.
 
 **Public**: headline figures, stages, timeliness, categories and outcomes only (no
 agency-by-agency, sector or child-level tables, no free text except the learning themes the
-partnership team chose). Counts from 1 to ``threshold - 1`` are shown as "suppressed"
-(primary suppression), and then more counts are hidden (secondary suppression) until no hidden
-count can be worked back from a total or a difference:
-
-* in every sum (a total and its parts, ``tidy.equations``) with a hidden cell, at least two
-  cells are hidden: otherwise the one would be the total less the rest;
-* where a sum's total is shown, the hidden parts together (which a reader can work out as the
-  total less the shown parts) come to at least the threshold: otherwise small numbers would
-  be revealed in combination.
-
-The extra cell hidden is the smallest non-zero part shown, else the total. A zero is never
-hidden to protect another: a reader who knows counts are never negative could pin it. Sums
-share cells (raised is the total of several), so a combination of sums can give away what no
-single sum does: after the rules above, an exact check (``worked_out``, by elimination) finds
-any hidden cell that follows from the sums together, and a neighbouring cell is hidden until
-none does. A share, median or percentile resting on a hidden count is hidden too. Zero is
-shown: it identifies nobody.
-
-``tests/escalations/reports/test_suppression.py`` checks all of this by brute force: for any
-counts, every hidden count could take another value consistent with everything shown.
+partnership team chose), with small numbers suppressed (``protection``, where the rule is):
+a hidden count is the string "suppressed", and where the rule allows, its band ("20 or
+more") is given beside it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
+from typing import Any
+
+from escalations.models.published import QUARTER, YEAR
 
 from . import tidy
 from .figures import ReportFigures
-from .tidy import COUNT, Cell, Equation
+from .protection import Protection, protect
+from .reader import Snapshot
+from .tidy import COUNT, DAYS, Cell
 
 SUPPRESSED = "suppressed"
 INTERNAL, PUBLIC = "internal", "public"
@@ -43,117 +31,15 @@ EDITIONS = (INTERNAL, PUBLIC)
 Shown = int | float | str | None
 
 
-def suppress(
-    values: Mapping[str, int], equations: Iterable[Equation], threshold: int
-) -> frozenset[str]:
-    """The cells (by id) to show as suppressed."""
-    sums = [eq for eq in equations if eq.total in values and all(p in values for p in eq.parts)]
-    hidden = {name for name, value in values.items() if 0 < value < threshold}
-    while True:
-        _apply_local_rules(sums, values, hidden, threshold)
-        exposed = worked_out(sums, hidden)
-        if not exposed:
-            return frozenset(hidden)
-        more = _neighbour_to_hide(exposed[0], sums, values, hidden)
-        if more is None:  # nothing left to hide around it (cannot happen with a shown cell)
-            return frozenset(hidden)
-        hidden.add(more)
+def band_text(least: int) -> str:
+    return f"{least} or more"
 
 
-def _apply_local_rules(
-    sums: list[Equation], values: Mapping[str, int], hidden: set[str], threshold: int
-) -> None:
-    changed = True
-    while changed:
-        changed = False
-        for eq in sums:
-            more = _one_more(eq, values, hidden, threshold)
-            if more is not None:
-                hidden.add(more)
-                changed = True
-
-
-def worked_out(sums: Iterable[Equation], hidden: set[str] | frozenset[str]) -> list[str]:
-    """Hidden cells whose value follows from the sums and the shown cells, by any
-    combination of sums (Gaussian elimination over the hidden cells): a hidden cell is worked
-    out exactly when its row of the reduced system has no other hidden cell in it."""
-    columns = sorted(hidden)
-    index = {name: i for i, name in enumerate(columns)}
-    rows: list[list[Fraction]] = []
-    for eq in sums:
-        row = [Fraction(0)] * len(columns)
-        for name, sign in ((eq.total, 1), *((part, -1) for part in eq.parts)):
-            if name in index:
-                row[index[name]] += sign
-        if any(row):
-            rows.append(row)
-    exposed = []
-    for reduced in _reduced(rows, len(columns)):
-        nonzero = [i for i, value in enumerate(reduced) if value]
-        if len(nonzero) == 1:
-            exposed.append(columns[nonzero[0]])
-    return exposed
-
-
-def _reduced(rows: list[list[Fraction]], width: int) -> list[list[Fraction]]:
-    """The non-zero rows of the reduced row echelon form."""
-    rows = [list(row) for row in rows]
-    pivot_row = 0
-    for column in range(width):
-        found = next((r for r in range(pivot_row, len(rows)) if rows[r][column]), None)
-        if found is None:
-            continue
-        rows[pivot_row], rows[found] = rows[found], rows[pivot_row]
-        pivot = rows[pivot_row][column]
-        rows[pivot_row] = [value / pivot for value in rows[pivot_row]]
-        for r in range(len(rows)):
-            if r != pivot_row and rows[r][column]:
-                factor = rows[r][column]
-                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[pivot_row], strict=True)]
-        pivot_row += 1
-    return rows[:pivot_row]
-
-
-def _neighbour_to_hide(
-    exposed: str, sums: list[Equation], values: Mapping[str, int], hidden: set[str]
-) -> str | None:
-    """A shown cell to hide so that ``exposed`` stops being worked out: the smallest
-    non-zero one in a sum with it, else in any sum with a hidden cell."""
-    near = [eq for eq in sums if exposed in (eq.total, *eq.parts)]
-    touched = [eq for eq in sums if any(n in hidden for n in (eq.total, *eq.parts))]
-    for group in (near, touched):
-        found = _smallest_nonzero(
-            {n for eq in group for n in (eq.total, *eq.parts)}, values, hidden
-        )
-        if found is not None:
-            return found
+def band_of(text: object) -> int | None:
+    """The band a published edition gave, from its words."""
+    if isinstance(text, str) and (match := re.fullmatch(r"(\d+) or more", text)):
+        return int(match[1])
     return None
-
-
-def _one_more(
-    eq: Equation, values: Mapping[str, int], hidden: set[str], threshold: int
-) -> str | None:
-    """The next cell this sum needs hidden, or None when it is safe (or cannot be helped)."""
-    hidden_here = [name for name in (eq.total, *eq.parts) if name in hidden]
-    if not hidden_here:
-        return None
-    hidden_parts = [name for name in eq.parts if name in hidden]
-    if len(hidden_here) == 1 or (
-        eq.total not in hidden and sum(values[name] for name in hidden_parts) < threshold
-    ):
-        return _smallest_nonzero(eq.parts, values, hidden) or _smallest_nonzero(
-            (eq.total,), values, hidden
-        )
-    return None
-
-
-def _smallest_nonzero(
-    names: Iterable[str], values: Mapping[str, int], hidden: set[str]
-) -> str | None:
-    """Hiding a zero protects nothing: a reader who knows counts are never negative can pin it,
-    so only non-zero cells are hidden to protect others."""
-    shown = [name for name in names if name not in hidden and values[name] > 0]
-    return min(shown, key=lambda name: (values[name], name)) if shown else None
 
 
 @dataclass(frozen=True)
@@ -162,6 +48,7 @@ class Figure:
 
     cell: Cell
     value: Shown
+    band: int | None = None  # a hidden count's band: "N or more"
 
     @property
     def suppressed(self) -> bool:
@@ -176,6 +63,7 @@ class Edition:
     name: str
     figures: ReportFigures
     shown: tuple[Figure, ...]
+    protection: Protection | None = None  # the public edition's
 
     @property
     def is_public(self) -> bool:
@@ -187,6 +75,9 @@ class Edition:
 
     def value(self, cell_id: str) -> Shown:
         return self._by_id()[cell_id].value
+
+    def figure(self, cell_id: str) -> Figure:
+        return self._by_id()[cell_id]
 
     def has(self, section: str) -> bool:
         return any(figure.cell.section == section for figure in self.shown)
@@ -206,25 +97,93 @@ class Edition:
         return {figure.cell.id: figure for figure in self.shown}
 
 
-def build_edition(figures: ReportFigures, name: str = INTERNAL) -> Edition:
+def build_edition(
+    figures: ReportFigures, name: str = INTERNAL, *, earlier: Sequence[Snapshot] = ()
+) -> Edition:
+    """``earlier``: the public editions already published for the same reporting year (for
+    the public edition of a quarter or a year being published)."""
     if name not in EDITIONS:
         raise ValueError(f"There is no {name!r} edition: choose internal or public.")
     cells = tidy.cells(figures)
     if name == INTERNAL:
         return Edition(name, figures, tuple(Figure(cell, cell.value) for cell in cells))
     public = [cell for cell in cells if cell.public]
-    counts = {cell.id: int(cell.value or 0) for cell in public if cell.kind == COUNT}
-    hidden = suppress(counts, tidy.equations(figures), figures.methodology.suppression_threshold)
+    period = figures.period
+    protection = protect(
+        Snapshot(
+            {cell.id: int(cell.value or 0) for cell in public if cell.kind == COUNT},
+            tidy.equations(figures),
+            kind=YEAR if period.year is not None else QUARTER,
+            start=period.start,
+            end=period.end,
+        ),
+        figures.methodology.suppression_threshold,
+        earlier=earlier,
+        medians={
+            cell.id: (cell.depends_on[0], cell.value)  # type: ignore[misc]
+            for cell in public
+            if _median(cell)
+        },
+    )
     return Edition(
         name,
         figures,
-        tuple(
-            Figure(cell, SUPPRESSED if _rests_on(cell, hidden) else cell.value) for cell in public
-        ),
+        tuple(_public_figure(cell, protection) for cell in public),
+        protection,
     )
 
 
-def _rests_on(cell: Cell, hidden: frozenset[str]) -> bool:
+def _public_figure(cell: Cell, protection: Protection) -> Figure:
+    hidden = protection.hidden
     if cell.kind == COUNT:
-        return cell.id in hidden
-    return cell.value is not None and any(name in hidden for name in cell.depends_on)
+        if cell.id in hidden:
+            return Figure(cell, SUPPRESSED, protection.bands.get(cell.id))
+        return Figure(cell, cell.value)
+    if _median(cell) and cell.depends_on[0] in protection.medians:
+        return Figure(cell, cell.value)
+    resting = cell.value is not None and any(name in hidden for name in cell.depends_on)
+    return Figure(cell, SUPPRESSED if resting else cell.value)
+
+
+def _median(cell: Cell) -> bool:
+    return cell.kind == DAYS and cell.key == "median"
+
+
+def published_snapshot(figures: ReportFigures, data: Mapping[str, Any], kind: str) -> Snapshot:
+    """A public edition as a reader has it, from its published JSON (``data``), with the
+    true counts behind it (``figures``, worked out again for its period as at its
+    publication): what a later publication of the same reporting year must not give away."""
+    threshold = int(data["methodology"]["suppression_threshold"])
+    counts, hidden, least = {}, set(), {}
+    public = [cell for cell in tidy.cells(figures) if cell.public]
+    for cell in (cell for cell in public if cell.kind == COUNT):
+        shown = _at(data, tidy.json_paths(cell))
+        counts[cell.id] = shown if isinstance(shown, int) else int(cell.value or 0)
+        if not isinstance(shown, int):  # suppressed, or not in the JSON at all
+            hidden.add(cell.id)
+            if (band := band_of(_at(data.get("banded", {}), tidy.json_paths(cell)))) is not None:
+                least[cell.id] = band
+    for cell in public:
+        count = cell.depends_on[0] if _median(cell) else None
+        if count in hidden and _at(data, tidy.json_paths(cell)) not in (SUPPRESSED, None):
+            least[count] = max(least.get(count, 0), threshold)
+    period = figures.period
+    return Snapshot(
+        counts,
+        tidy.equations(figures),
+        kind=kind,
+        start=period.start,
+        end=period.end,
+        hidden=frozenset(hidden),
+        at_least=least,
+    )
+
+
+def _at(data: Mapping[str, Any], paths: tuple[tuple[str, ...], ...]) -> Any:
+    for path in paths:
+        place: Any = data
+        for key in path:
+            place = place.get(key) if isinstance(place, Mapping) else None
+        if place is not None:
+            return place
+    return None

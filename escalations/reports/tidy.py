@@ -44,9 +44,62 @@ def cell_id(section: str, breakdown: str, key: str) -> str:
 
 
 RAISED = cell_id("headline", "raised", "raised")
+PREVIOUS_PERIOD = cell_id("headline", "raised", "previous_period")
 RESOLVED = cell_id("headline", "status_at_end", "resolved")
 WITHDRAWN = cell_id("headline", "status_at_end", "withdrawn")
 OPEN_AT_END = cell_id("headline", "status_at_end", "open_at_end")
+HEADLINES = frozenset({RAISED, RESOLVED, WITHDRAWN, OPEN_AT_END})
+
+# Where a cell sits in the report's JSON (DESIGN.md section 7): a key of its own, or a table.
+JSON_KEYS: dict[str, tuple[str, ...]] = {
+    RAISED: ("raised",),
+    PREVIOUS_PERIOD: ("raised_previous_period",),
+    cell_id("headline", "urgency", "urgent"): ("urgent",),
+    cell_id("headline", "urgency", "standard"): ("standard",),
+    RESOLVED: ("resolved",),
+    WITHDRAWN: ("withdrawn",),
+    OPEN_AT_END: ("open_at_end",),
+    **{
+        cell_id("stages", "resolved_at", f"stage_{n}"): (f"resolved_at_stage_{n}",)
+        for n in (1, 2, 3, 4)
+    },
+    **{
+        cell_id("durations", breakdown, measure): (f"{measure}_working_days_{name}",)
+        for breakdown, name in (
+            ("to_resolution", "to_resolution"),
+            ("as_far_as_they_went", "as_far_as_they_went"),
+            ("open_at_end", "open_at_end"),
+        )
+        for measure in ("median", "p90")
+        if (breakdown, measure) != ("open_at_end", "p90")
+    },
+    cell_id("learning", "resolved", "with_learning"): ("learning", "resolved_with_learning"),
+    cell_id("meetings", "stage_4", "convened"): ("stage_4_meetings_convened",),
+    cell_id("meetings", "stage_4", "held"): ("stage_4_meetings_held",),
+    cell_id("meetings", "working_days_to_meet", "median"): (
+        "median_working_days_to_stage_4_meeting",
+    ),
+    cell_id("meetings", "working_days_to_meet", "p90"): ("p90_working_days_to_stage_4_meeting",),
+}
+JSON_TABLES: dict[tuple[str, str], str] = {
+    ("stages", "reached"): "by_stage_reached",
+    ("stages", "resolved_at"): "by_stage_resolved",
+    ("stages", "resolved_at_share"): "share_resolved_by_stage",
+    ("open_age", "working_days"): "by_open_age",
+    ("category", "raised"): "by_category",
+    ("outcome", "closed_by_end"): "by_outcome",
+    ("month", "raised"): "by_month",
+}
+
+
+def json_paths(cell: Cell) -> tuple[tuple[str, ...], ...]:
+    """Where ``cell`` is in the public JSON: a key of its own and, for some, a table too."""
+    paths = [JSON_KEYS[cell.id]] if cell.id in JSON_KEYS else []
+    if cell.section == "timeliness":
+        paths.append(("timeliness_by_stage", cell.breakdown, cell.key))
+    elif (table := JSON_TABLES.get((cell.section, cell.breakdown))) is not None:
+        paths.append((table, cell.key))
+    return tuple(paths)
 
 
 def cells(figures: ReportFigures) -> tuple[Cell, ...]:

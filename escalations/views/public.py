@@ -30,9 +30,12 @@ def in_words(number: int) -> str:
     return NUMBER_WORDS[number] if 0 <= number < len(NUMBER_WORDS) else str(number)
 
 
-def shown(value: Any, kind: str, threshold: int) -> str:
-    """A stored figure as words for the page: suppressed counts as "fewer than N"."""
+def shown(value: Any, kind: str, threshold: int, band: Any = None) -> str:
+    """A stored figure as words for the page: a suppressed count as its band ("20 or more")
+    where the edition gives one, otherwise as "fewer than N"."""
     if value == SUPPRESSED:
+        if isinstance(band, str):
+            return band
         if kind == "days":
             return "Not shown, as it rests on a small number of escalations"
         return (
@@ -68,12 +71,15 @@ def progress(request: HttpRequest) -> HttpResponse:
         .first()
     )
     if snapshot is not None:
-        threshold = int(snapshot.figures.get("methodology", {}).get("suppression_threshold", 0))
+        methodology = snapshot.figures.get("methodology", {})
+        threshold = int(methodology.get("suppression_threshold", 0))
+        banded = snapshot.figures.get("banded", {})
         context |= {
             "snapshot": snapshot,
             "threshold": threshold,
+            "suppression_rule": methodology.get("suppression_rule"),
             "headline": [
-                (label, shown(snapshot.figures.get(key), kind, threshold))
+                (label, shown(snapshot.figures.get(key), kind, threshold, banded.get(key)))
                 for key, label, kind in HEADLINE
             ],
         }

@@ -5,12 +5,15 @@ annual report page, and the published files' downloads."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import re
 
 import pytest
 
 from escalations.models import PublishedReport
 from escalations.reports.publishing import report_publish
+from tests.escalations.reports.demo_quarters import demo_second_quarter
 from tests.factories import make_world, raise_one
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +94,31 @@ def test_suppressed_counts_are_described_in_words(client, world, clock):
     content = client.get("/public/").content.decode()
     assert "Fewer than five" in headline(content)
     assert "suppressed" not in headline(content)
+
+
+def test_a_hidden_count_shows_its_band_and_the_page_says_which_rule_was_used(client, world, clock):
+    data = demo_second_quarter()  # the demo's July to September 2026
+    PublishedReport.objects.create(
+        partnership=world.partnership,
+        edition="public",
+        kind="quarter",
+        year=2026,
+        figures=data,
+        pdf=b"%PDF-stand-in",
+        checksum="0" * 64,
+        pdf_sha256="0" * 64,
+        json_sha256="0" * 64,
+        published_by=world.lead,
+        **Q2,
+    )
+    content = client.get("/public/").content.decode()
+    rows = dict(re.findall(r"<dt[^>]*>\s*(.*?)\s*</dt>\s*<dd[^>]*>\s*(.*?)\s*</dd>", content, re.S))
+    assert rows["Escalations raised"] == "30"
+    assert rows["Resolved by the end of the quarter"] == "20 or more"
+    assert rows["Resolved at stage 1, between the practitioners"] == "20"
+    assert rows["Withdrawn"].startswith("Fewer than five")
+    assert rows["Median working days from raising to resolution"] == "2"
+    assert data["methodology"]["suppression_rule"] in " ".join(html.unescape(content).split())
 
 
 def test_a_snapshot_of_an_earlier_year_is_not_this_years(client, world, clock):

@@ -10,7 +10,16 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from escalations.models import PublishedReport
-from escalations.reports.publishing import canonical_json, quarters, report_publish, verify
+from escalations.reports.publishing import (
+    canonical_json,
+    published_this_year,
+    quarters,
+    report_publish,
+    verify,
+)
+from escalations.reports.reader import Reader
+from escalations.reports.suppression import SUPPRESSED
+from escalations.reports.tidy import RAISED
 from tests.factories import make_world, raise_one
 from workflows.refusals import Refused
 
@@ -18,6 +27,7 @@ pytestmark = pytest.mark.django_db
 
 # quarter 2 of reporting year 2026; the clock fixture's "now" (2 December 2026) is after it
 Q2 = {"period_start": dt.date(2026, 7, 1), "period_end": dt.date(2026, 9, 30)}
+Q1_END = dt.date(2026, 6, 30)
 IN_Q2 = dt.datetime(2026, 8, 5, 10, 0, tzinfo=dt.UTC)
 NOW = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC)
 
@@ -85,6 +95,32 @@ def test_publishing_stores_figures_and_pdf_with_a_checksum_that_verifies(in_q2, 
     )
     assert verify(stored)
     assert stored.version == 1
+
+
+def test_the_year_hides_more_rather_than_let_a_quarters_hidden_count_be_worked_out(world, clock):
+    """Two raised in the first quarter (hidden), six in the second: the year's raised, less
+    the second quarter's, would say "at most two" of the first quarter."""
+    for when, count in ((dt.datetime(2026, 5, 6, 10, tzinfo=dt.UTC), 2), (IN_Q2, 6)):
+        clock.move_to(when)
+        for n in range(count):
+            raise_one(world, child_reference=f"POL-{when.month:02d}{n:04d}")
+    clock.move_to(NOW)
+    first = publish(world, edition="public", period_start=dt.date(2026, 4, 1), period_end=Q1_END)
+    second = publish(world, edition="public")
+    assert (first.figures["raised"], second.figures["raised"]) == (SUPPRESSED, 6)
+    clock.move_to(dt.datetime(2027, 4, 20, 9, 0, tzinfo=dt.UTC))
+    year = publish(
+        world,
+        edition="public",
+        kind="year",
+        period_start=dt.date(2026, 4, 1),
+        period_end=dt.date(2027, 3, 31),
+    )
+    reader = Reader(published_this_year(world.partnership, 2026))
+    raised_in_the_first = f"2026-04-01/{Q1_END}|{RAISED}"
+    assert raised_in_the_first in reader.hidden
+    assert reader.span(raised_in_the_first, enough=4) == 4
+    assert year.figures["raised"] == SUPPRESSED  # 8, shown on its own
 
 
 def test_tampering_shows_in_the_checksum(in_q2):

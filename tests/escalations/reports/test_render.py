@@ -74,6 +74,21 @@ def test_the_public_json_shows_suppressed_counts_as_the_string_and_leaves_out_se
     assert not {"by_level_of_need", "agency_flows", "receiving_agency_timeliness"} & set(data)
 
 
+def test_a_hidden_counts_band_goes_in_its_own_key_beside_it(figures):
+    data = to_json(build_edition(figures, PUBLIC))
+    assert data["resolved"] == SUPPRESSED  # 7
+    assert data["banded"] == {
+        "standard": "5 or more",  # 9
+        "resolved": "5 or more",  # 7
+        "by_stage_reached": {"stage_1": "5 or more"},  # 7
+        "timeliness_by_stage": {"stage_1": {"within_timescale": "5 or more"}},  # 7
+    }
+    for key, table in data.items():
+        if key.startswith("by_"):
+            assert all(isinstance(n, int) or n == SUPPRESSED for n in table.values()), key
+    assert to_json(build_edition(figures))["banded"] == {}  # the internal edition is exact
+
+
 def test_the_csv_has_one_tidy_row_per_figure(figures):
     rows = list(csv.reader(io.StringIO(to_csv(build_edition(figures)))))
     assert rows[0] == ["section", "breakdown", "key", "value"]
@@ -94,6 +109,8 @@ def test_the_public_csv_says_suppressed(figures):
         for row in csv.reader(io.StringIO(to_csv(build_edition(figures, PUBLIC))))
     }
     assert table["headline", "status_at_end", "withdrawn"] == SUPPRESSED
+    assert table["headline", "status_at_end", "resolved"] == SUPPRESSED
+    assert table["headline", "status_at_end", "resolved_band"] == "5 or more"
     assert not any(section == "raising_sector" for section, _, _ in table)
 
 
@@ -164,6 +181,8 @@ def test_the_public_pdf_shows_suppressed_counts(pdf_text):
     assert "Page 1 of" in text
     assert _value(text, "Escalations raised") == "10"
     assert _value(text, "Withdrawn") == "suppressed"
+    # 7 resolved, hidden: its band in place of "suppressed"
+    assert re.search(r"^\s*Resolved by the end of the period\s{2,}5 or more\s*$", text, re.M)
     assert "Northshire Police" not in text  # no agency tables
 
 

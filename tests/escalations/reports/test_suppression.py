@@ -1,10 +1,11 @@
-"""Small-number suppression in the public edition: whatever the counts, nobody can work a
-suppressed count back from what the public edition shows.
+"""Small-number suppression in the public edition (``protection``): whatever the counts,
+nobody can work a suppressed count back from what one public edition shows.
 
 The reader is modelled as knowing every shown count, every sum that ties counts together (a
 total and its parts), and that counts are whole numbers from 0 up. A brute-force search then
-looks, for each suppressed count, for a way to fill in all suppressed counts consistently with
-everything shown in which that count differs from the true one. There must always be one.
+finds, for each suppressed count, the least and the greatest value it can take in a filling
+of all suppressed counts consistent with everything shown: they must be at least the
+threshold less one apart (``protection``, rule 2), so no suppressed count is worked out.
 """
 
 from __future__ import annotations
@@ -17,12 +18,8 @@ from hypothesis import strategies as st
 
 from escalations.reports import tidy
 from escalations.reports.figures import ReportFigures
-from escalations.reports.suppression import (
-    PUBLIC,
-    SUPPRESSED,
-    build_edition,
-    suppress,
-)
+from escalations.reports.protection import suppress
+from escalations.reports.suppression import PUBLIC, SUPPRESSED, build_edition
 from escalations.reports.tidy import Equation, cell_id
 
 thresholds = st.integers(min_value=2, max_value=8)
@@ -77,18 +74,23 @@ def _feasible(
     return False
 
 
-def worked_back(
-    values: Mapping[str, int], hidden: frozenset[str], equations: Sequence[Equation]
+def narrowed(
+    values: Mapping[str, int], hidden: frozenset[str], equations: Sequence[Equation], threshold: int
 ) -> list[str]:
-    """The suppressed cells whose value the reader can work out exactly."""
+    """The suppressed cells whose value the reader can work out exactly, or narrow to fewer
+    than ``threshold`` possible values: those for which no two values ``threshold - 1``
+    apart, one of them at most the true value and the other at least, are both possible."""
     bound = 2 * max(values.values(), default=0) + 10
     shown = {name: value for name, value in values.items() if name not in hidden}
     exposed = []
     for name in sorted(hidden):
-        true = values[name]
-        others = sorted(hidden - {name})
-        candidates = sorted((v for v in range(bound + 1) if v != true), key=lambda v: abs(v - true))
-        if not any(_feasible(equations, {**shown, name: v}, others, bound) for v in candidates):
+        others, true = sorted(hidden - {name}), values[name]
+
+        def possible(value: int, name: str = name, others: list[str] = others) -> bool:
+            return value >= 0 and _feasible(equations, {**shown, name: value}, others, bound)
+
+        lows = (true - below for below in range(threshold))
+        if not any(possible(low) and possible(low + threshold - 1) for low in lows):
             exposed.append(name)
     return exposed
 
@@ -97,7 +99,7 @@ def assert_safe(values: Mapping[str, int], equations: Sequence[Equation], thresh
     hidden = suppress(values, equations, threshold)
     # every small count is hidden, and nothing else is without a reason
     assert {name for name, value in values.items() if 0 < value < threshold} <= hidden
-    assert worked_back(values, hidden, equations) == []
+    assert narrowed(values, hidden, equations, threshold) == []
     for eq in equations:
         hidden_parts = [values[p] for p in eq.parts if p in hidden]
         if hidden_parts and eq.total not in hidden:
@@ -110,7 +112,7 @@ def assert_safe(values: Mapping[str, int], equations: Sequence[Equation], thresh
 
 @settings(max_examples=300, deadline=None)
 @given(parts=st.lists(st.integers(0, 30), min_size=1, max_size=8), threshold=thresholds)
-def test_no_suppressed_count_in_a_table_can_be_worked_back_from_its_total(parts, threshold):
+def test_no_suppressed_count_in_a_table_can_be_narrowed_from_its_total(parts, threshold):
     values = {f"part{i}": value for i, value in enumerate(parts)}
     values["total"] = sum(parts)
     assert_safe(
@@ -127,7 +129,7 @@ def test_no_suppressed_count_in_a_table_can_be_worked_back_from_its_total(parts,
     ),
     threshold=thresholds,
 )
-def test_no_suppressed_count_in_a_two_way_table_can_be_worked_back(table, threshold):
+def test_no_suppressed_count_in_a_two_way_table_can_be_narrowed(table, threshold):
     rows, cols = len(table), len(table[0])
     values = {f"r{r}c{c}": table[r][c] for r in range(rows) for c in range(cols)}
     values |= {f"r{r}": sum(table[r]) for r in range(rows)}
@@ -197,7 +199,7 @@ def public_counts(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(rows=escalations, timeliness=stage_timeliness, threshold=thresholds)
-def test_no_suppressed_count_can_be_worked_back_across_the_public_editions_sums(
+def test_no_suppressed_count_can_be_narrowed_across_the_public_editions_sums(
     figures, rows, timeliness, threshold
 ):
     values = public_counts(figures, rows, timeliness)
@@ -222,10 +224,29 @@ def test_small_counts_are_shown_as_suppressed_and_zero_is_shown(public):
     assert public.value("stages/resolved_at/stage_3") == 0
 
 
-def test_shares_and_medians_resting_on_a_suppressed_count_are_suppressed(public):
+def test_a_median_is_shown_when_enough_escalations_sit_under_it_though_their_count_is_hidden(
+    public,
+):
+    # 7 resolved, hidden (with 1 withdrawn and 2 open, 10 - 7 would give their sum, 3): at
+    # least 5 sit under the median, and saying so narrows nothing
+    assert public.value("headline/status_at_end/resolved") == SUPPRESSED
+    assert public.value("durations/to_resolution/median") == 3.0
+    # 2 open at the end: too few under the median
+    assert public.value("durations/open_at_end/median") == SUPPRESSED
+
+
+def test_shares_and_percentiles_resting_on_a_suppressed_count_are_suppressed(public):
     assert public.value("stages/resolved_at_share/stage_1") == SUPPRESSED
-    assert public.value("durations/to_resolution/median") == SUPPRESSED
+    assert public.value("durations/to_resolution/p90") == SUPPRESSED
     assert public.value("durations/as_far_as_they_went/median") == 3.0
+    assert public.value("durations/as_far_as_they_went/p90") == 10
+
+
+def test_a_hidden_count_that_is_not_small_is_given_a_band_beside_it(public):
+    figure = public.figure("headline/status_at_end/resolved")
+    assert (figure.value, figure.band) == (SUPPRESSED, 5)  # 7: "5 or more"
+    withdrawn = public.figure("headline/status_at_end/withdrawn")
+    assert (withdrawn.value, withdrawn.band) == (SUPPRESSED, None)  # 1: small
 
 
 def test_the_public_edition_has_no_agency_sector_or_child_level_tables(public):
