@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from escalations.reports import tidy
@@ -58,9 +58,20 @@ def _ceiling(name: str, equations: Sequence[Equation], known: Mapping[str, int],
     return min([bound, *totals])
 
 
+class TooBig(Exception):
+    """The brute-force search went past its budget: the example is too big for it."""
+
+
 def _feasible(
-    equations: Sequence[Equation], known: dict[str, int], unknown: Sequence[str], bound: int
+    equations: Sequence[Equation],
+    known: dict[str, int],
+    unknown: Sequence[str],
+    bound: int,
+    budget: list[int],
 ) -> bool:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise TooBig
     filled = _propagate(equations, known, bound)
     if filled is None:
         return False
@@ -69,9 +80,15 @@ def _feasible(
         return True
     name = min(free, key=lambda n: _ceiling(n, equations, filled, bound))
     for value in range(_ceiling(name, equations, filled, bound) + 1):
-        if _feasible(equations, {**filled, name: value}, free, bound):
+        if _feasible(equations, {**filled, name: value}, free, bound, budget):
             return True
     return False
+
+
+# the brute force is exponential: an example needing more steps than this is set aside
+# (hypothesis draws another), so that no example runs for minutes. The year's test
+# (test_public_year) checks the same rule at full size with a reader checked by substitution.
+SEARCH_BUDGET = 20_000
 
 
 def narrowed(
@@ -82,12 +99,15 @@ def narrowed(
     apart, one of them at most the true value and the other at least, are both possible."""
     bound = 2 * max(values.values(), default=0) + 10
     shown = {name: value for name, value in values.items() if name not in hidden}
+    budget = [SEARCH_BUDGET]
     exposed = []
     for name in sorted(hidden):
         others, true = sorted(hidden - {name}), values[name]
 
         def possible(value: int, name: str = name, others: list[str] = others) -> bool:
-            return value >= 0 and _feasible(equations, {**shown, name: value}, others, bound)
+            return value >= 0 and _feasible(
+                equations, {**shown, name: value}, others, bound, budget
+            )
 
         lows = (true - below for below in range(threshold))
         if not any(possible(low) and possible(low + threshold - 1) for low in lows):
@@ -203,7 +223,10 @@ def test_no_suppressed_count_can_be_narrowed_across_the_public_editions_sums(
     figures, rows, timeliness, threshold
 ):
     values = public_counts(figures, rows, timeliness)
-    assert_safe(values, tidy.equations(figures), threshold)
+    try:
+        assert_safe(values, tidy.equations(figures), threshold)
+    except TooBig:
+        reject()
 
 
 # the public edition ------------------------------------------------------------------------------
