@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from escalations import security_log
 from escalations.models import SecurityKind
+from escalations.reports.board import for_the_board
 from escalations.reports.compute import compute_figures
 from escalations.reports.options import ReportError, period_for
 from escalations.reports.render import to_json
@@ -53,9 +54,13 @@ class AnnualReport(ApiView):
         except ReportError as error:
             raise Invalid(str(error), field="date_from") from error
         rules.may_read_figures_for(self.caller(), period.start, period.end).check()
-        edition = build_edition(
-            compute_figures(partnership=membership.partnership, period=period),
-            options["edition"],
+        edition = for_the_board(
+            membership.partnership,
+            build_edition(
+                compute_figures(partnership=membership.partnership, period=period),
+                options["edition"],
+            ),
+            with_year_before=False,  # the JSON carries the period's figures only
         )
         security_log.record(
             SecurityKind.EXPORTED,

@@ -30,7 +30,7 @@ from workflows.states import Status
 
 from .cast import AGENCIES
 from .clock import _Clock, _moment
-from .content import LEARNING, SIGNPOSTS
+from .content import FOREWORD, KEY_MESSAGES, LEARNING, SIGNPOSTS
 from .dates import _at, _closures, _reporting_year_start
 from .life import _life
 from .people import DEMO_CODE, DEMO_PASSWORD, PARTNERSHIP_NAME, _build_world
@@ -134,18 +134,23 @@ def _partnership_events(ctx: Ctx) -> Steps:
 
 
 def _publications(ctx: Ctx) -> Steps:
-    """A fortnight or so after each period ends, the lead publishes it: last reporting year in
-    both editions, with the learning themes the board chose, and each ended quarter of this
-    year as the public snapshot (what /public/ shows)."""
-    from escalations.reports import publishing
+    """A fortnight or so after each period ends, the lead publishes it: the last two reporting
+    years in both editions, with the learning themes the board chose (and, for the last, the
+    foreword and key messages it adopted), and each ended quarter of this year as the public
+    snapshot (what /public/ shows)."""
+    from escalations.reports import board, publishing
     from escalations.reports.period import Period
     from escalations.reports.suppression import INTERNAL, PUBLIC
 
     lead, partnership = ctx.world.people["lead"], ctx.world.partnership
     year = publishing.reporting_year_of(partnership, timezone.localtime(ctx.now).date())
-    last_year = Period.reporting_year(year - 1, start_month=partnership.reporting_year_start_month)
+    start_month = partnership.reporting_year_start_month
+    last_year = Period.reporting_year(year - 1, start_month=start_month)
+    year_before = Period.reporting_year(year - 2, start_month=start_month)
     plans: list[tuple[str, Period, tuple[str, ...], tuple[str, ...]]] = [
-        (publishing.YEAR, last_year, (INTERNAL, PUBLIC), LEARNING[:3])
+        # the year before last too, so that last year's public edition has its year before
+        (publishing.YEAR, year_before, (INTERNAL, PUBLIC), LEARNING[3:]),
+        (publishing.YEAR, last_year, (INTERNAL, PUBLIC), LEARNING[:3]),
     ]
     plans += [
         (publishing.QUARTER, quarter, (PUBLIC,), ())
@@ -157,6 +162,15 @@ def _publications(ctx: Ctx) -> Steps:
         if hi <= lo:
             return
         yield _moment(ctx, lo, hi)
+        if period == last_year:  # the board adopted the lead's words with the report
+            board.report_text_save(
+                by=lead,
+                partnership=partnership,
+                year=last_year.start.year,
+                foreword=FOREWORD,
+                key_messages=list(KEY_MESSAGES),
+                approved=True,
+            )
         for edition in editions:
             publishing.report_publish(
                 by=lead,

@@ -87,6 +87,26 @@ LEARNING = (
     "An early conversation between managers would have settled this at stage 1.",
     "Waiting times are a system issue for the board, not a dispute between practitioners.",
 )
+# the lead's words for last reporting year's report, as the board adopted them (no figures:
+# those stand in the report itself, beside the year before)
+FOREWORD = (
+    "This is the partnership's report on professional disagreements between its agencies "
+    "over the reporting year: how many there were, where and how quickly they were settled, "
+    "and what they taught us.\n\n"
+    "Challenge between agencies is a sign of a safeguarding system that works, not a failure "
+    "of one. We thank the practitioners and managers who raised concerns for children, and "
+    "those who answered them.\n\n"
+    "Every figure stands beside the year before. Where the numbers are small, a change of a "
+    "few escalations says little on its own, and the board reads them with the learning "
+    "themes at the end of the report."
+)
+KEY_MESSAGES = (
+    "Most disagreements were settled by the practitioners and their managers, before the "
+    "partnership was involved.",
+    "The board has asked agencies to name a holder for every escalation on the day it is "
+    "raised, so that no stage waits for someone to pick it up.",
+    "The themes below are what the board agreed to act on in the year ahead.",
+)
 WITHDRAW_REASONS = (
     "The family has moved out of the area; the new authority has the referral.",
     "New information from the school answers the concern; no longer disputed.",

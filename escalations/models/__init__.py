@@ -26,7 +26,7 @@ from .partnership import (
     StageContact,
     User,
 )
-from .published import PublishedReport
+from .published import PublishedReport, ReportText
 from .records import Notification, NotificationEvent, Signposting, ViewLog
 from .security import SecurityEvent, SecurityKind
 from .webhooks import WebhookDelivery, WebhookSubscription
@@ -58,6 +58,7 @@ __all__ = [
     "Partnership",
     "Policy",
     "PublishedReport",
+    "ReportText",
     "ReferenceSequence",
     "Region",
     "Role",

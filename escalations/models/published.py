@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .partnership import Partnership, User
 
@@ -103,3 +104,39 @@ class PublishedReport(models.Model):
             ).count()
             + 1
         )
+
+
+class ReportText(models.Model):
+    """The words the partnership lead writes for a reporting year's report: a foreword and
+    key messages (issue 14, item 8). The internal edition shows them as written; the public
+    edition only once they are approved for publication, and a change to them after approval
+    needs approving again. A publication keeps the text it was published with."""
+
+    FOREWORD_LIMIT, MESSAGE_LIMIT, MESSAGES_LIMIT = 4000, 400, 8
+
+    partnership = models.ForeignKey(Partnership, models.PROTECT, related_name="report_texts")
+    year = models.PositiveSmallIntegerField(help_text="The year the reporting year starts in.")
+    foreword = models.TextField(blank=True)
+    key_messages = models.JSONField(default=list, blank=True, help_text="One message each.")
+    approved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the text was approved for the public edition."
+    )
+    approved_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "year"], name="one_report_text_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership}: the report's text for {self.year}"
+
+    @property
+    def approved(self) -> bool:
+        return self.approved_at is not None
+
+    @property
+    def written(self) -> bool:
+        return bool(self.foreword or self.key_messages)

@@ -161,6 +161,19 @@ class Methodology:
 
 
 @dataclass(frozen=True)
+class Narrative:
+    """The lead's words for a reporting year's report (``board``)."""
+
+    foreword: str
+    key_messages: tuple[str, ...]
+    approved: bool  # for the public edition
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [part.strip() for part in self.foreword.split("\n\n") if part.strip()]
+
+
+@dataclass(frozen=True)
 class ReportFigures:
     partnership: str
     period: Period
@@ -200,6 +213,7 @@ __all__ = [
     "Learning",
     "Meetings",
     "Methodology",
+    "Narrative",
     "PolicyVersion",
     "ReportFigures",
     "Row",

@@ -8,6 +8,7 @@ edition leaves out are not built.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -31,6 +32,7 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     label_columns: int = 1  # the leading columns that are names, not numbers
+    room: float = 1.0  # the share of the page's width it has (less with a chart beside it)
 
     @property
     def wide(self) -> bool:
@@ -52,8 +54,8 @@ class Table:
                 label = index < self.label_columns
                 needs[index] = max(needs[index], _longest(cell.split() if label else [cell]))
                 full[index] = max(full[index], min(len(cell), LABEL_LINE))
-        size = WIDE_CHARACTER if self.wide else CHARACTER
-        widths = [_width(need, size) for need in needs]
+        size = (WIDE_CHARACTER if self.wide else CHARACTER) / self.room
+        widths = [_width(need, size, self.room) for need in needs]
         spare = 100 - sum(widths)
         if spare < 0:
             return ()
@@ -61,7 +63,7 @@ class Table:
         numbers = range(self.label_columns, len(widths))
         for columns in (labels, numbers):
             for index in columns:
-                grow = min(spare, max(0.0, _width(full[index], size) - widths[index]))
+                grow = min(spare, max(0.0, _width(full[index], size, self.room) - widths[index]))
                 widths[index] += grow
                 spare -= grow
         for index in numbers or labels:
@@ -83,10 +85,12 @@ class Section:
     id: str
     title: str
     notes: tuple[str, ...] = ()
-    key_figures: tuple[tuple[str, str], ...] = ()
+    key_figures: tuple[tuple[str, str, str], ...] = ()  # label, value, beside the year before
+    paragraphs: tuple[str, ...] = ()
     tables: tuple[Table, ...] = ()
     chart: str = ""
     chart_title: str = ""
+    chart_wide: bool = False  # bars across, with long labels: under its table, not beside it
     items_title: str = ""
     items: tuple[str, ...] = ()
     groups: tuple[Group, ...] = ()
@@ -94,6 +98,11 @@ class Section:
     @property
     def chart_image(self) -> str:
         return charts.data_uri(self.chart) if self.chart else ""
+
+    @property
+    def chart_beside(self) -> bool:
+        """The chart stands beside its table (the first), or under it if that is wide."""
+        return bool(self.chart and self.tables and self.tables[0].room < 1)
 
 
 # The PDF's tables: a character of 8.5pt bold DejaVu Sans takes up to 1.25% of the A4 text
@@ -106,8 +115,8 @@ def _longest(words: Iterable[str]) -> int:
     return max((len(word) for word in words), default=0)
 
 
-def _width(characters: int, size: float = CHARACTER) -> float:
-    return characters * size + PADDING
+def _width(characters: int, size: float = CHARACTER, room: float = 1.0) -> float:
+    return characters * size + PADDING / room
 
 
 def display(value: Shown, kind: str = COUNT, band: int | None = None) -> str:
@@ -131,8 +140,23 @@ def notes(*keys: str) -> tuple[str, ...]:
 
 
 def sections(edition: Edition, *, with_charts: bool = True) -> list[Section]:
-    built = [
+    """The lead's words first, then the figures, each beside the year before's, then the
+    learning and the methodology."""
+    built = _figure_sections(edition, with_charts)
+    if edition.before is not None:
+        before = {s.id: s for s in _figure_sections(edition.before, with_charts=False)}
+        built = [_beside(section, before.get(section.id)) for section in built]
+    return [
+        *_words(edition),
         _summary(edition),
+        *(_chart_room(section) for section in built),
+        _learning(edition),
+        _methodology(edition),
+    ]
+
+
+def _figure_sections(edition: Edition, with_charts: bool) -> list[Section]:
+    built = [
         _stages(edition, with_charts),
         _timeliness(edition, with_charts),
         _durations(edition),
@@ -151,7 +175,6 @@ def sections(edition: Edition, *, with_charts: bool = True) -> list[Section]:
         from .layout_internal import internal_sections  # it builds on this module
 
         built += internal_sections(edition)
-    built += [_learning(edition), _methodology(edition)]
     return built
 
 
@@ -164,31 +187,167 @@ def rows_of(figures: Iterable[Figure]) -> tuple[tuple[str, ...], ...]:
     return tuple((str(f.cell.label), as_text(f)) for f in figures)
 
 
+SUMMARY = (
+    ("Escalations raised", "headline/raised/raised"),
+    ("Urgent", "headline/urgency/urgent"),
+    ("Standard", "headline/urgency/standard"),
+    ("Resolved by the end of the period", "headline/status_at_end/resolved"),
+    ("Withdrawn", "headline/status_at_end/withdrawn"),
+    ("Still open at the end", "headline/status_at_end/open_at_end"),
+    ("Resolved at stage 1", "stages/resolved_at/stage_1"),
+    ("Stage 4 meetings held", "meetings/stage_4/held"),
+    ("Median working days to resolution", "durations/to_resolution/median"),
+)
+
+
+def key_figure(edition: Edition, label: str, cell_id: str) -> tuple[str, str, str]:
+    """A figure with the year before's beside it, in words."""
+    figure = edition.figure(cell_id)
+    if edition.before is None:
+        return (label, as_text(figure), "")
+    before = edition.before.figure(cell_id)
+    return (label, as_text(figure), change_in_words(figure, before))
+
+
 def _summary(edition: Edition) -> Section:
     figures = edition.figures
-
-    def value(cell_id: str) -> str:
-        return as_text(edition.figure(cell_id))
-
+    rows = [key_figure(edition, label, cell_id) for label, cell_id in SUMMARY]
+    if edition.before is None:  # the one figure of the period before there is
+        rows.insert(
+            1,
+            (
+                f"Raised in the previous period ({figures.previous_period.title})",
+                as_text(edition.figure("headline/raised/previous_period")),
+                "",
+            ),
+        )
     return Section(
         id="summary",
         title="Summary",
-        key_figures=(
-            ("Escalations raised", value("headline/raised/raised")),
-            (
-                f"Raised in the previous period ({figures.previous_period.title})",
-                value("headline/raised/previous_period"),
-            ),
-            ("Urgent", value("headline/urgency/urgent")),
-            ("Standard", value("headline/urgency/standard")),
-            ("Resolved by the end of the period", value("headline/status_at_end/resolved")),
-            ("Withdrawn", value("headline/status_at_end/withdrawn")),
-            ("Still open at the end", value("headline/status_at_end/open_at_end")),
-            ("Resolved at stage 1", value("stages/resolved_at/stage_1")),
-            ("Median working days to resolution", value("durations/to_resolution/median")),
-        ),
+        key_figures=tuple(rows),
         notes=notes("period", "as_at", "previous_period", "urgent"),
     )
+
+
+def _words(edition: Edition) -> list[Section]:
+    words = edition.narrative
+    if words is None:
+        return []
+    built = []
+    if words.paragraphs:
+        built.append(Section(id="foreword", title="Foreword", paragraphs=tuple(words.paragraphs)))
+    if words.key_messages:
+        built.append(Section(id="key-messages", title="Key messages", items=words.key_messages))
+    return built
+
+
+# The year before ---------------------------------------------------------------------------
+
+SMALL = 20  # below this, a change is said in numbers ("3 more"), not as a percentage
+
+
+def change_in_words(now: Figure, before: Figure) -> str:
+    """How a figure compares with the year before's, in words: "up 25% on the year before
+    (96)", or where the numbers are small "3 more than the year before (5)"."""
+    kind = now.cell.kind
+    was = as_text(before)
+    if not _number(now.value) or not _number(before.value):
+        return f"The year before: {was}" if before.value is not None else ""
+    a, b = float(now.value), float(before.value)  # type: ignore[arg-type]
+    if a == b:
+        return f"The same as the year before ({was})"
+    if kind == SHARE:
+        points = round(abs(a - b) * 100)
+        if points == 0:
+            return f"Much the same as the year before ({was})"
+        return f"{_up(a > b)} {points} percentage points on the year before ({was})"
+    if kind in (DAYS, HOURS):
+        unit = "working days" if kind == DAYS else "hours"
+        longer = "longer" if a > b else "shorter"
+        return f"{abs(a - b):g} {unit} {longer} than the year before ({was})"
+    if b < SMALL or a < SMALL:
+        more = "more" if a > b else "fewer"
+        return f"{abs(a - b):g} {more} than the year before ({was})"
+    return f"{_up(a > b)} {round(abs(a - b) / b * 100)}% on the year before ({was})"
+
+
+def _up(up: bool) -> str:
+    return "Up" if up else "Down"
+
+
+def _number(value: Shown) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def short_change(now: str, before: str) -> str:
+    """A table's change column: "3 more", "up 25%", "no change", or a dash."""
+    a, b = _count(now), _count(before)
+    if a is None or b is None:
+        return NO_DATA
+    if a == b:
+        return "No change"
+    if a < SMALL or b < SMALL:
+        return f"{abs(a - b)} {'more' if a > b else 'fewer'}"
+    return f"{_up(a > b)} {round(abs(a - b) / b * 100)}%"
+
+
+def _count(text: str) -> int | None:
+    digits = text.replace(",", "")
+    return int(digits) if digits.isdigit() else None
+
+
+def _beside(section: Section, before: Section | None) -> Section:
+    if before is None or not section.tables:
+        return section
+    tables = tuple(
+        _table_beside(table, before.tables[index] if index < len(before.tables) else None)
+        for index, table in enumerate(section.tables)
+    )
+    return dataclasses.replace(section, tables=tables)
+
+
+def _table_beside(table: Table, before: Table | None) -> Table:
+    """One figure a column: this year, the year before and the change. More: the year
+    before's in brackets after each figure. Rows are matched by their labels, or (months,
+    whose labels name their years) by their place."""
+    if before is None:
+        return table
+    labels = table.label_columns
+    earlier = {row[:labels]: row[labels:] for row in before.rows}
+    by_place = not earlier.keys() & {row[:labels] for row in table.rows}
+    numbers = len(table.headers) - labels
+    rows = []
+    for place, row in enumerate(table.rows):
+        if by_place:
+            then = before.rows[place][labels:] if place < len(before.rows) else None
+        else:
+            then = earlier.get(row[:labels])
+        then = then or (NO_DATA,) * numbers
+        if numbers == 1:
+            rows.append((*row, then[0], short_change(row[-1], then[0])))
+        else:
+            rows.append(
+                (
+                    *row[:labels],
+                    *(f"{now} ({was})" for now, was in zip(row[labels:], then, strict=False)),
+                )
+            )
+    if numbers == 1:
+        headers = (*table.headers[:labels], table.headers[-1], "The year before", "Change")
+        return dataclasses.replace(table, headers=headers, rows=tuple(rows))
+    caption = f"{table.caption} (the year before in brackets)"
+    return dataclasses.replace(table, caption=caption, rows=tuple(rows))
+
+
+def _chart_room(section: Section) -> Section:
+    """A chart stands beside a narrow first table: the table gets the page's left part."""
+    if not section.chart or section.chart_wide or not section.tables or section.tables[0].wide:
+        return section
+    first = dataclasses.replace(section.tables[0], room=CHART_ROOM)
+    return dataclasses.replace(section, tables=(first, *section.tables[1:]))
+
+
+CHART_ROOM = 0.56
 
 
 def _stages(edition: Edition, with_charts: bool) -> Section:
@@ -223,7 +382,7 @@ def _meetings(edition: Edition) -> Table:
     value = edition.value
     return Table(
         "Stage 4 meetings",
-        ("Stage 4 meetings", "Number or working days"),
+        ("Figure", "Number or working days"),
         (
             ("Convened", display(value("meetings/stage_4/convened"))),
             ("Held", display(value("meetings/stage_4/held"))),
@@ -329,6 +488,7 @@ def _simple(
         tables=(Table(title, (header, "Escalations"), rows_of(figures)),),
         chart=charts.bar_chart(bars, name=section, horizontal=horizontal) if with_charts else "",
         chart_title=title,
+        chart_wide=horizontal,
         notes=notes(*definitions),
     )
 
@@ -338,9 +498,10 @@ def _learning(edition: Edition) -> Section:
         id="learning",
         title="Learning",
         key_figures=(
-            (
+            key_figure(
+                edition,
                 "Resolved escalations with learning recorded",
-                as_text(edition.figure("learning/resolved/with_learning")),
+                "learning/resolved/with_learning",
             ),
         ),
         items_title="Themes the partnership team chose" if edition.figures.learning.themes else "",
@@ -375,7 +536,7 @@ def _methodology(edition: Edition) -> Section:
     return Section(
         id="methodology",
         title="Methodology",
-        key_figures=tuple(facts),
+        key_figures=tuple((label, value, "") for label, value in facts),
         items_title="Definitions",
         items=tuple(
             f"{d.term}: {d.text}"

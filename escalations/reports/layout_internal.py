@@ -69,7 +69,6 @@ def _agencies(edition: Edition) -> Section:
                     if raised[row.key] or received[row.key]
                 ),
             ),
-            _sector_matrix(figures.sector_flows),
             Table(
                 "By sector",
                 ("Sector", "Raised", "Received"),
@@ -83,6 +82,7 @@ def _agencies(edition: Edition) -> Section:
                     if sectors_raised[row.key] or sectors_received[row.key]
                 ),
             ),
+            _sector_matrix(figures.sector_flows),
         ),
         groups=tuple(_flows("By agency", figures.agency_flows)),
         items_title="Active agencies that raised none",

@@ -24,6 +24,7 @@ from workflows import rules
 from workflows.calendar import LONDON
 from workflows.refusals import Conflict, Invalid
 
+from .board import for_the_board
 from .compute import compute_figures
 from .period import ONE_DAY, Period
 from .reader import Snapshot
@@ -128,7 +129,7 @@ def report_publish(
         partnership=partnership, period=period, taken_at=now, learning_themes=themes
     )
     earlier = published_this_year(partnership, year, besides=period) if edition == PUBLIC else []
-    chosen = build_edition(figures, edition, earlier=earlier)
+    chosen = for_the_board(partnership, build_edition(figures, edition, earlier=earlier))
     # through the canonical bytes, so what is stored is exactly what the checksum covers
     data_bytes = canonical_json(to_json(chosen))
     pdf = to_pdf(chosen)

@@ -211,7 +211,7 @@ def meetings(scope: Scope) -> tuple[int, list[dict[str, Any]]]:
             policy_id=F("stage_record__escalation__policy_id"),
         )
     )
-    return convened.count(), list(held)
+    return convened.count(), [dict(row) for row in held]
 
 
 def open_raised_days(scope: Scope) -> list[tuple[dt.date, bool, int]]:

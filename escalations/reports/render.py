@@ -96,6 +96,8 @@ def to_json(edition: Edition) -> dict[str, Any]:
         "by_category": table("category", "raised"),
         "by_outcome": table("outcome", "closed_by_end"),
         "by_month": table("month", "raised"),
+        "foreword": edition.narrative.foreword if edition.narrative else "",
+        "key_messages": list(edition.narrative.key_messages) if edition.narrative else [],
         "learning": {
             "resolved_with_learning": value("learning/resolved/with_learning"),
             "themes": list(figures.learning.themes),

@@ -19,7 +19,7 @@ from typing import Any
 from escalations.models.published import QUARTER, YEAR
 
 from . import tidy
-from .figures import ReportFigures
+from .figures import Narrative, ReportFigures
 from .protection import Protection, protect
 from .reader import Snapshot
 from .tidy import COUNT, DAYS, Cell
@@ -64,6 +64,8 @@ class Edition:
     figures: ReportFigures
     shown: tuple[Figure, ...]
     protection: Protection | None = None  # the public edition's
+    narrative: Narrative | None = None  # the lead's words (``board``)
+    before: Edition | None = None  # the same edition of the period before (``board``)
 
     @property
     def is_public(self) -> bool:
@@ -177,6 +179,19 @@ def published_snapshot(figures: ReportFigures, data: Mapping[str, Any], kind: st
         hidden=frozenset(hidden),
         at_least=least,
     )
+
+
+def as_published(figures: ReportFigures, data: Mapping[str, Any]) -> Edition:
+    """A public edition as it was published (its JSON, ``data``), on the cells of
+    ``figures`` (its period's true figures): what the public already has of that period."""
+    shown = []
+    for cell in (cell for cell in tidy.cells(figures) if cell.public):
+        value = _at(data, tidy.json_paths(cell))
+        band = band_of(_at(data.get("banded", {}), tidy.json_paths(cell)))
+        if value is None and cell.kind == COUNT:
+            value = SUPPRESSED  # not in the JSON: nothing to show
+        shown.append(Figure(cell, value, band))
+    return Edition(PUBLIC, figures, tuple(shown))
 
 
 def _at(data: Mapping[str, Any], paths: tuple[tuple[str, ...], ...]) -> Any:

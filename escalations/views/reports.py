@@ -12,6 +12,7 @@ without sign-in; internal ones by the partnership team and analysts only."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -23,9 +24,11 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from escalations import security_log
-from escalations.models import Membership, Partnership, PublishedReport, SecurityKind
+from escalations.forms.report_text import ReportTextForm
+from escalations.models import Membership, Partnership, PublishedReport, SecurityKind, User
 from escalations.pdf_cache import cached_pdf
-from escalations.reports import publishing
+from escalations.reports import board, publishing
+from escalations.reports.board import for_the_board
 from escalations.reports.compute import compute_figures
 from escalations.reports.options import (
     EARLIEST_YEAR,
@@ -38,10 +41,11 @@ from escalations.reports.period import Period
 from escalations.reports.render import CONTENT_TYPES, filename, to_json
 from escalations.reports.render import render as render_report
 from escalations.reports.suppression import PUBLIC, build_edition
-from escalations.views.common import over_the_download_limit
+from escalations.views.common import over_the_download_limit, posted
 from workflows import rules
 from workflows.holders import membership_of
 from workflows.refusals import Refused
+from workflows.rules import Answer
 
 
 def _membership(request: HttpRequest) -> Membership:
@@ -52,12 +56,24 @@ def _membership(request: HttpRequest) -> Membership:
     return membership
 
 
+def _the_lead(request: HttpRequest, rule: Callable[[User], Answer], year: int) -> Membership:
+    """The member the rulebook lets act on reporting year ``year`` (403 for anyone else)."""
+    membership = _membership(request)
+    may = rule(membership.user)
+    if not may:
+        raise PermissionDenied(may.reason)
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise Http404("No such reporting year.")
+    return membership
+
+
 def _rendered(edition: Any, fmt: str) -> bytes:
     """A report's PDF is cached under its figures and edition (what it shows); the other
     formats cost little to make."""
     if fmt != "pdf":
         return render_report(edition, fmt)
-    shows = json.dumps([edition.name, to_json(edition)], sort_keys=True, default=str)
+    before = to_json(edition.before) if edition.before is not None else None
+    shows = json.dumps([edition.name, to_json(edition), before], sort_keys=True, default=str)
     return cached_pdf("report", shows, lambda: render_report(edition, fmt))
 
 
@@ -83,11 +99,15 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
     if period is None:
         context = {"year": year, "options": options, "form": options}
         return render(request, "reports/annual.html", context, status=400)
-    edition = build_edition(
-        compute_figures(partnership=membership.partnership, period=period),
-        options.cleaned_data["edition"],
-    )
     fmt = options.cleaned_data["format"]
+    edition = for_the_board(
+        membership.partnership,
+        build_edition(
+            compute_figures(partnership=membership.partnership, period=period),
+            options.cleaned_data["edition"],
+        ),
+        with_year_before=fmt not in ("json", "csv"),  # those carry the period's figures only
+    )
     if fmt != "html":
         if (refused := over_the_download_limit(request)) is not None:
             return refused
@@ -144,7 +164,10 @@ def _publishing_context(membership: Membership, year: int) -> dict[str, object]:
         .order_by("-period_end", "kind", "edition", "-pk")
     )
     can_publish = bool(rules.may_publish(membership.user))
+    may_write = bool(rules.may_write_report_text(membership.user))
     return {
+        "words_url": reverse("reports:words", args=[year]) if may_write else "",
+        "words": board.report_text_for(partnership, year) if may_write else None,
         "published": published,
         "can_publish": can_publish,
         "publishable": _publishable(partnership, year) if can_publish else [],
@@ -155,12 +178,7 @@ def _publishing_context(membership: Membership, year: int) -> dict[str, object]:
 
 @require_POST
 def publish(request: HttpRequest, year: int) -> HttpResponse:
-    membership = _membership(request)
-    may = rules.may_publish(membership.user)
-    if not may:
-        raise PermissionDenied(may.reason)
-    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        raise Http404("No such reporting year.")
+    membership = _the_lead(request, rules.may_publish, year)
     back = reverse("reports:annual", args=[year]) + "#publishing"
     chosen = {value: period for value, _, period in _publishable(membership.partnership, year)}
     period = chosen.get(request.POST.get("period", ""))
@@ -187,6 +205,37 @@ def publish(request: HttpRequest, year: int) -> HttpResponse:
         f"Published the {report.edition} edition for {period.label}, version {report.version}.",
     )
     return HttpResponseRedirect(back)
+
+
+def words(request: HttpRequest, year: int) -> HttpResponse:
+    """The lead writes the year's foreword and key messages, and records their approval for
+    the public edition."""
+    membership = _the_lead(request, rules.may_write_report_text, year)
+    partnership = membership.partnership
+    text = board.report_text_for(partnership, year)
+    form = ReportTextForm(posted(request), text=text)
+    if request.method == "POST" and form.is_valid():
+        try:
+            board.report_text_save(
+                by=membership.user,
+                partnership=partnership,
+                year=year,
+                foreword=form.cleaned_data["foreword"],
+                key_messages=form.key_message_lines(),
+                approved=form.cleaned_data["approved"],
+            )
+        except Refused as refusal:
+            field = getattr(refusal, "field", None)
+            form.add_error(field if field in form.fields else None, refusal.message)
+        else:
+            messages.success(request, "The foreword and key messages are saved.")
+            return HttpResponseRedirect(reverse("reports:annual", args=[year]))
+    period = Period.reporting_year(year, start_month=partnership.reporting_year_start_month)
+    return render(
+        request,
+        "reports/words.html",
+        {"form": form, "year": year, "period": period, "text": text, "partnership": partnership},
+    )
 
 
 @login_not_required
@@ -239,6 +288,7 @@ def published_filename(report: PublishedReport) -> str:
 urlpatterns = [
     path("annual/<int:year>/", annual, name="annual"),
     path("annual/<int:year>/publish/", publish, name="publish"),
+    path("annual/<int:year>/words/", words, name="words"),
     path("published/<int:pk>.pdf", published_file, {"fmt": "pdf"}, name="published_pdf"),
     path("published/<int:pk>.json", published_file, {"fmt": "json"}, name="published_json"),
 ]

@@ -24,6 +24,8 @@ from playwright.sync_api import Page, expect
 from escalations import services
 from escalations.models import Escalation, Extension, Role, User
 from escalations.people import person_invite
+from escalations.reports.board import report_text_save
+from escalations.reports.publishing import report_publish
 from escalations.tokens import invitation_token_generator
 from tests.browser.conftest import serious_violations, share_session
 from tests.factories import World, raise_one
@@ -770,8 +772,34 @@ def _webhooks(s: Scene) -> None:
 @case("annual-report")
 def _report(s: Scene) -> None:
     s.escalated()
+    report_text_save(
+        by=s.world.lead,
+        partnership=s.world.partnership,
+        year=2026,
+        foreword="A year of disagreements settled sooner.\n\nThe board thanks everyone.",
+        key_messages=["Most were settled at stage 1", "Urgent ones were answered in hours"],
+        approved=False,
+    )
+    # a published report: its table scrolls on a phone, and so does its hidden text
+    report_publish(
+        by=s.world.lead,
+        partnership=s.world.partnership,
+        period_start=dt.date(2026, 7, 1),
+        period_end=dt.date(2026, 9, 30),
+        edition="public",
+        kind="quarter",
+    )
     s.sign_in(s.world.lead)
-    s.go("/reports/annual/2026/", "Annual report")
+    s.go("/reports/annual/2026/", "Annual report")  # every figure beside the year before
+
+
+@case("annual-report-words-with-errors")
+def _report_words(s: Scene) -> None:
+    s.sign_in(s.world.lead)
+    s.go("/reports/annual/2026/words/", "Foreword and key messages")
+    s.page.get_by_label("Key messages").fill("\n".join(f"Message {n}" for n in range(9)))
+    s.press("Save the words")
+    s.shows_errors()
 
 
 # open to everyone ----------------------------------------------------------------------------

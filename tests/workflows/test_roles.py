@@ -1,7 +1,8 @@
 """What each kind of person may do by their role (DESIGN.md sections 2 and 5), against a table
 written from the design: raise (practitioners and managers of agencies), read case content
 (everyone but analysts), oversee every escalation (the partnership team), read the figures
-(the team and analysts), publish and manage people (the business manager only). A leaver and a
+(the team and analysts), publish, write the report's words and manage people (the business
+manager only). A leaver and a
 member of another partnership may do none of it."""
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ from workflows.refusals import Forbidden
 
 # fmt: off
 TABLE = """
-person             raise  read_cases  oversee  read_figures  publish  manage_people
-practitioner       Y      Y           F        F             F        F
-manager            Y      Y           F        F             F        F
-senior_manager     F      Y           F        F             F        F
-lead               F      Y           Y        Y             Y        Y
-scrutineer         F      Y           Y        Y             F        F
-analyst            F      F           F        Y             F        F
-leaver             F      F           F        F             F        F
+person             raise  read_cases  oversee  read_figures  publish  write_report  manage_people
+practitioner       Y      Y           F        F             F        F             F
+manager            Y      Y           F        F             F        F             F
+senior_manager     F      Y           F        F             F        F             F
+lead               F      Y           Y        Y             Y        Y             Y
+scrutineer         F      Y           Y        Y             F        F             F
+analyst            F      F           F        Y             F        F             F
+leaver             F      F           F        F             F        F             F
 """
 # fmt: on
 
@@ -31,6 +32,7 @@ PREDICATES = {
     "oversee": lambda user, world: rules.may_oversee(user, world.partnership),
     "read_figures": lambda user, world: rules.may_read_figures(user, world.partnership),
     "publish": lambda user, world: rules.may_publish(user, world.partnership),
+    "write_report": lambda user, world: rules.may_write_report_text(user, world.partnership),
     "manage_people": lambda user, world: rules.may_manage_people(user, world.partnership),
 }
 
@@ -69,7 +71,9 @@ def test_each_role_may_do_what_the_design_gives_it(world, who, action, mark):
         assert answer.reason
 
 
-@pytest.mark.parametrize("action", ["oversee", "read_figures", "publish", "manage_people"])
+@pytest.mark.parametrize(
+    "action", ["oversee", "read_figures", "publish", "write_report", "manage_people"]
+)
 def test_nobody_may_act_for_another_partnership(world, action):
     elsewhere = make_world()
     assert not PREDICATES[action](world.lead, elsewhere)

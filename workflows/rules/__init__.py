@@ -46,6 +46,7 @@ from .roles import (
     may_read_cases,
     may_read_figures,
     may_read_figures_for,
+    may_write_report_text,
 )
 from .situation import (
     ALLOWED,
@@ -92,6 +93,7 @@ __all__ = [
     "may_resolve",
     "may_respond",
     "may_withdraw",
+    "may_write_report_text",
     "records_for_rules",
     "visible_escalations",
     "who_may_see",

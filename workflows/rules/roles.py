@@ -99,6 +99,17 @@ def may_publish(by: User | None, partnership: Partnership | None = None) -> Answ
     return ALLOWED
 
 
+def may_write_report_text(by: User | None, partnership: Partnership | None = None) -> Answer:
+    """Only the partnership lead writes the report's foreword and key messages, and records
+    their approval for the public edition (as the lead publishes)."""
+    if _role_in(by, (Role.PARTNERSHIP_LEAD,), partnership) is None:
+        return forbid(
+            "Only the partnership business manager can write the report's foreword and key "
+            "messages."
+        )
+    return ALLOWED
+
+
 def may_connect_systems(by: User | None, partnership: Partnership | None = None) -> Answer:
     """Only the partnership lead subscribes agencies' case systems to events (webhooks)."""
     if _role_in(by, (Role.PARTNERSHIP_LEAD,), partnership) is None:

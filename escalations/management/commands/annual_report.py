@@ -16,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from escalations.models import Partnership
+from escalations.reports.board import for_the_board
 from escalations.reports.compute import compute_figures
 from escalations.reports.options import ReportError, period_for
 from escalations.reports.render import FORMATS, filename, render
@@ -85,7 +86,9 @@ class Command(BaseCommand):
             learning_themes=self._themes(options["learning_themes"]),
         )
         progress(f"Preparing the {options['edition']} edition")
-        edition = build_edition(figures, options["edition"])
+        edition = for_the_board(
+            partnership, build_edition(figures, options["edition"]), with_year_before=fmt != "json"
+        )
         content = render(edition, fmt, progress=progress)
         output = options["output"] or filename(edition, fmt)
         if output == "-":

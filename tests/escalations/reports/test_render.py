@@ -6,13 +6,17 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import itertools
 import json
 import re
 import shutil
 import subprocess
+from html import unescape
 
 import pytest
 
+from escalations.reports.figures import Narrative
+from escalations.reports.layout import sections
 from escalations.reports.render import neutralised, render, to_csv, to_json
 from escalations.reports.suppression import PUBLIC, SUPPRESSED, build_edition
 
@@ -284,3 +288,46 @@ def test_who_raised_with_whom_is_a_sector_by_sector_matrix_with_totals(figures):
         assert by_row[flow.raising][receiving.index(flow.receiving)] == f"{flow.count:,}"
     assert by_row["All sectors"][-1] == f"{figures.headline.raised:,}"
     assert int(by_row["All sectors"][-1].replace(",", "")) == sum(f.count for f in flows)
+
+
+# the pages of the PDF (issue 14, item 8) -------------------------------------------------------
+
+TOP, BOTTOM = 51.0, 57.0  # the page's margins in points (18 mm and 20 mm)
+
+
+def pages_of(pdf: bytes) -> list[tuple[float, str]]:
+    """Each page's share of its text area that is used (down to its lowest word), and its
+    first line, from poppler's word boxes."""
+    pages = []
+    for page in re.findall(
+        r"<page (.*?)</page>", _poppler("pdftotext", "-bbox", "-", pdf=pdf), re.S
+    ):
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        words = [
+            (float(y_min), float(y_max), unescape(text))
+            for y_min, y_max, text in re.findall(
+                r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>',
+                page,
+            )
+            if float(y_min) < height - BOTTOM  # not the footer
+        ]
+        lowest = max((y_max for _, y_max, _ in words), default=TOP)
+        first = min((y_min for y_min, _, _ in words), default=0.0)
+        line = " ".join(text for y_min, _, text in words if abs(y_min - first) < 2)
+        pages.append(((lowest - TOP) / (height - TOP - BOTTOM), line))
+    return pages
+
+
+def test_no_page_is_more_than_half_empty_but_before_a_new_section(figures):
+    """The internal edition with its words and every figure beside the year before (here the
+    same year's), the longest the report gets."""
+    internal = build_edition(figures)
+    words = Narrative("A foreword.\n\nIn two paragraphs.", ("One message", "Another"), True)
+    edition = dataclasses.replace(internal, narrative=words, before=internal)
+    titles = {"Contents", *(section.title for section in sections(edition))}
+    pages = pages_of(render(edition, "pdf"))
+    assert len(pages) > 5
+    for number, ((fill, _), (_, next_line)) in enumerate(itertools.pairwise(pages), start=1):
+        assert fill >= 0.5 or any(next_line.startswith(title) for title in titles), (
+            f"page {number} is {fill:.0%} full and the next starts with {next_line!r}"
+        )

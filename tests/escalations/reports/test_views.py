@@ -3,6 +3,7 @@ editions, and downloads."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from html import unescape
@@ -308,3 +309,63 @@ def test_analysts_get_no_figures_for_less_than_a_month_at_any_door(
         assert api.status_code == 403
     client.force_login(raised.lead)
     assert client.get(URL, {**query, "format": "csv"}).status_code == 200  # the team: any period
+
+
+# the lead's words and the year before (issue 14, item 8) ---------------------------------------
+
+WORDS = "/reports/annual/2026/words/"
+
+
+def test_the_lead_writes_the_foreword_and_key_messages_and_the_report_opens_with_them(
+    client, raised
+):
+    client.force_login(raised.lead)
+    assert "Write the foreword and key messages" in client.get(URL).content.decode()
+    form = client.get(WORDS)
+    assert form.status_code == 200
+    assert "No names of children, families or staff" in form.content.decode()
+    response = client.post(
+        WORDS,
+        {"foreword": "A year of quicker settling.", "key_messages": "Stage 1 works\nKeep going"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == URL
+    internal = client.get(URL).content.decode()
+    assert internal.index("A year of quicker settling.") < internal.index('id="summary"')
+    assert "Keep going" in internal
+    assert "not yet approved for the public edition" in internal
+    # not approved: the public edition opens with its figures
+    public = client.get(URL, {"edition": "public"}).content.decode()
+    assert "A year of quicker settling." not in public
+    client.post(WORDS, {"foreword": "A year of quicker settling.", "approved": "on"})
+    public = client.get(URL, {"edition": "public"}).content.decode()
+    assert "A year of quicker settling." in public
+
+
+def test_words_too_long_are_explained_on_their_field(client, raised):
+    client.force_login(raised.lead)
+    response = client.post(WORDS, {"key_messages": "\n".join(f"Message {n}" for n in range(9))})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Give at most 8 key messages" in content
+    assert 'href="#id_key_messages"' in content
+
+
+@pytest.mark.parametrize("role", ["scrutineer", "analyst"])
+def test_only_the_lead_writes_the_words(client, raised, role):
+    client.force_login(getattr(raised, role))
+    assert client.get(WORDS).status_code == 403
+    assert client.post(WORDS, {"foreword": "Not mine to write."}).status_code == 403
+    assert "Write the foreword" not in client.get(URL).content.decode()
+
+
+def test_every_figure_of_the_page_stands_beside_the_year_before(client, raised, clock):
+    clock.move_to(dt.datetime(2025, 6, 4, 10, 0, tzinfo=dt.UTC))
+    raise_one(raised, child_reference="POL-222222")
+    raise_one(raised, child_reference="POL-333333")
+    clock.move_to(dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC))
+    client.force_login(raised.lead)
+    content = unescape(client.get(URL).content.decode())
+    assert "1 fewer than the year before (2)" in content  # raised: 1, against 2
+    assert "The year before" in content  # the tables' column
+    assert "(the year before in brackets)" in content
