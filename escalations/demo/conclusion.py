@@ -4,15 +4,18 @@ outcome on its own case file."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from escalations import services
-from escalations.models import Escalation, Outcome, Side, StageHolder
+from escalations.models import Escalation, Meeting, Outcome, Side, StageHolder
+from workflows import calendar
 from workflows.states import OPEN_STATES
 
 from .clock import _after, _moment, _within
 from .content import AGREED_ACTIONS, ESCALATE_REASONS, LEARNING, SUMMARIES, WITHDRAW_REASONS
-from .dates import MINUTE, ONE_DAY
+from .dates import MINUTE, ONE_DAY, _at
 from .plans import _case_number
 from .steps import StageSteps, Steps, _act, _holder, _now_at
 from .world import Ctx, Plan
@@ -61,6 +64,8 @@ def _finish_stage(ctx: Ctx, plan: Plan, escalation: Escalation, stage: int) -> b
             expected_stage=stage,
         )
         return False
+    if stage == 4:
+        hold_meeting(ctx, escalation)
     _act(
         ctx,
         services.escalation_resolve,
@@ -103,3 +108,64 @@ def _record_on_case_files(ctx: Ctx, escalation: Escalation, stage: int) -> Steps
             stage=stage,
             reference=f"{number} case note",
         )
+
+
+# the stage 4 meeting: done within the steps already there (the stage 4 response and the
+# resolution), drawing nothing from the demo's random numbers, so that the rest of the demo is
+# as it was
+
+
+def convene_meeting(ctx: Ctx, escalation: Escalation) -> None:
+    """The lead convenes the partners and both agencies' stage 4 holders for the next working
+    day at 10:00, with their written positions asked for by then."""
+    if Meeting.objects.filter(stage_record__escalation=escalation).exists():
+        return
+    day = calendar.next_working_day(timezone.localdate(), closures=ctx.closures)
+    holders = [_holder(ctx, escalation, 4, side) for side in (Side.RAISING, Side.RECEIVING)]
+    people = ctx.world.people
+    _act(
+        ctx,
+        services.escalation_convene_meeting,
+        escalation=escalation,
+        by=people["lead"],
+        meets_at=_at(day, dt.time(10)),
+        invited=[people["lead"], people["scrutineer"], *holders],
+        positions_due_on=day,
+        expected_stage=4,
+    )
+
+
+def hold_meeting(ctx: Ctx, escalation: Escalation) -> None:
+    """Before the lead records the outcome: each agency's position (if not given yet), then
+    the meeting, held today with everyone invited present."""
+    meeting = Meeting.objects.filter(stage_record__escalation=escalation, held_at=None).first()
+    if meeting is None:
+        return
+    for side, position in ((Side.RAISING, RAISING_POSITION), (Side.RECEIVING, RECEIVING_POSITION)):
+        _act(
+            ctx,
+            services.escalation_give_position,
+            escalation=escalation,
+            by=_holder(ctx, escalation, 4, side),
+            position=position,
+            expected_stage=4,
+        )
+    _act(
+        ctx,
+        services.escalation_record_meeting,
+        escalation=escalation,
+        by=ctx.world.people["lead"],
+        attended=[invitee.user for invitee in meeting.invitees.select_related("user")],
+        held_on=timezone.localdate(),
+        expected_stage=4,
+    )
+
+
+RAISING_POSITION = (
+    "The risk to the child has not been weighed as a whole: we ask the partners to agree a "
+    "multi-agency review of the plan."
+)
+RECEIVING_POSITION = (
+    "Our decision followed the threshold document; we will take part in a review if the "
+    "partners ask for one."
+)

@@ -25,7 +25,7 @@ from workflows import calendar
 from workflows.calendar import LONDON
 
 from .clock import _after, _moment, _within
-from .conclusion import _conclude, _record_on_case_files
+from .conclusion import _conclude, _record_on_case_files, convene_meeting
 from .content import (
     AGE_BANDS,
     AGE_BANDS_BY_RAISER,
@@ -113,6 +113,8 @@ def _stage(ctx: Ctx, plan: Plan, escalation: Escalation, stage: int) -> StageSte
     staying = plan.end == "open" and stage == plan.final_stage
     if not staying or ctx.rng.random() < 0.5:
         yield from _respond(ctx, plan, escalation, stage)
+        if stage == 4:  # as it responds, the lead convenes the partners (no draw, no moment)
+            convene_meeting(ctx, escalation)
     for _ in range(plan.notes if stage == plan.final_stage else 0):
         yield from _add_note(ctx, plan, escalation, stage)
     if staying:

@@ -9,7 +9,14 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
-from escalations.models import Child, Escalation, Extension, ExtensionStatus, StageRecord
+from escalations.models import (
+    Child,
+    Escalation,
+    Extension,
+    ExtensionStatus,
+    Meeting,
+    StageRecord,
+)
 
 # a case number: the agency's prefix, a year and six digits; never a name
 CASE_NUMBER = re.compile(r"^[A-Z]{2,5}-\d{4}-\d{6}$")
@@ -44,6 +51,8 @@ def test_the_demo_has_every_state_genuine_timers_case_numbers_only_and_is_built_
     assert references
     assert all(CASE_NUMBER.match(reference) for reference in references), references
     assert not Escalation.history.filter(history_date__gt=timezone.now()).exists()
+    assert "refused or unplanned" not in out.getvalue()
+    _every_stage_4_resolution_followed_its_meeting()
     _the_lead_has_published_what_had_ended()
 
     before = row_counts()
@@ -102,3 +111,14 @@ def _the_lead_has_published_what_had_ended() -> None:
     if ended:
         page = Client().get("/public/").content.decode()
         assert f"{ended[-1].end:%-d %B %Y}" in page
+
+
+def _every_stage_4_resolution_followed_its_meeting() -> None:
+    """The lead convened the partners at stage 4, both agencies gave their written positions
+    and the meeting was held before the outcome was recorded."""
+    for escalation in Escalation.objects.filter(status="resolved", stage=4):
+        meeting = Meeting.objects.get(stage_record__escalation=escalation)
+        assert meeting.held_at is not None
+        assert meeting.held_at <= escalation.closed_at
+        assert meeting.positions.filter(given_at__isnull=False).count() == 2
+        assert meeting.invitees.filter(attended=True).exists()
