@@ -20,7 +20,8 @@ class ReportTextForm(forms.Form):
         f"it will do. Leave a blank line between paragraphs. Up to "
         f"{ReportText.FOREWORD_LIMIT:,} characters. {NO_NAMES}",
         required=False,
-        max_length=ReportText.FOREWORD_LIMIT,
+        # the service counts the characters once line endings are one each
+        max_length=2 * ReportText.FOREWORD_LIMIT,
         widget=forms.Textarea(attrs={"rows": 10}),
         error_messages={
             "max_length": f"Keep the foreword to {ReportText.FOREWORD_LIMIT:,} characters or fewer"
@@ -35,20 +36,20 @@ class ReportTextForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     approved = forms.BooleanField(
-        label="Approved for the public edition",
-        help_text="Tick once the partnership has approved these words for publication. The "
-        "public edition carries them only while they stay approved: a change needs approving "
-        "again. The internal edition always carries them.",
+        label="These words, as saved now, are approved for the public edition",
+        help_text="Tick only when the partnership has approved exactly these words. Saving "
+        "without the tick takes an earlier approval back: the public edition carries the words "
+        "only while they are approved. The internal edition always carries them.",
         required=False,
     )
 
     def __init__(self, *args: Any, text: ReportText | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound and text is not None:
+            # the approval box starts unticked: each save approves what it saves, or not
             self.initial = {
                 "foreword": text.foreword,
                 "key_messages": "\n".join(text.key_messages),
-                "approved": text.approved,
             }
 
     def key_message_lines(self) -> list[str]:

@@ -70,6 +70,8 @@ def report_text_save(
     if approved and not (foreword or messages):
         raise Invalid("Write a foreword or key messages before approving them.", field="approved")
     with transaction.atomic():
+        # the partnership's row first: two first saves at once wait for each other
+        Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
         text, created = ReportText.objects.select_for_update().get_or_create(
             partnership=partnership, year=year
         )

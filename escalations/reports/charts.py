@@ -45,14 +45,17 @@ def bar_chart(
     horizontal: bool = False,
     percent: bool = False,
     width: float = 6.4,
+    wrap: int = WRAP,
 ) -> str:
-    """An SVG bar chart (the ``<svg>`` element only, for inline use)."""
+    """An SVG bar chart (the ``<svg>`` element only, for inline use). A narrow one (beside
+    its table) is drawn narrow, with its labels wrapped shorter, so that its text is read at
+    the same size."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    lines = sum(len(_lines(bar.label)) for bar in bars)
+    lines = sum(len(_lines(bar.label, wrap)) for bar in bars)
     height = max(1.6, 0.16 * lines + 0.2 * len(bars) + 0.6) if horizontal else 2.6
     params: dict[str, Any] = {
         "svg.fonttype": "none",
@@ -64,8 +67,8 @@ def bar_chart(
     with _DRAWING, matplotlib.rc_context(params):  # type: ignore[arg-type]
         figure = Figure(figsize=(width, height))
         axes = figure.add_subplot()
-        _draw(axes, bars, horizontal=horizontal, percent=percent)
-        _margins(figure, bars, horizontal=horizontal, width=width, height=height)
+        _draw(axes, bars, horizontal=horizontal, percent=percent, wrap=wrap)
+        _margins(figure, bars, horizontal=horizontal, width=width, height=height, wrap=wrap)
         out = io.StringIO()
         figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     svg = out.getvalue()
@@ -73,11 +76,17 @@ def bar_chart(
 
 
 def _margins(
-    figure: MplFigure, bars: Sequence[Bar], *, horizontal: bool, width: float, height: float
+    figure: MplFigure,
+    bars: Sequence[Bar],
+    *,
+    horizontal: bool,
+    width: float,
+    height: float,
+    wrap: int = WRAP,
 ) -> None:
     """Room for the labels, worked out from their length (matplotlib's tight_layout would
     draw the chart twice to measure them)."""
-    longest = max((len(line) for bar in bars for line in _lines(bar.label)), default=4)
+    longest = max((len(line) for bar in bars for line in _lines(bar.label, wrap)), default=4)
     left = 0.07 * longest + 0.2 if horizontal else 0.1
     bottom = 0.1 if horizontal else (0.6 if len(bars) > 6 else 0.35)
     figure.subplots_adjust(
@@ -85,8 +94,8 @@ def _margins(
     )
 
 
-def _lines(label: str) -> list[str]:
-    return textwrap.wrap(label, WRAP) or [""]
+def _lines(label: str, wrap: int = WRAP) -> list[str]:
+    return textwrap.wrap(label, wrap) or [""]
 
 
 def data_uri(svg: str) -> str:
@@ -103,8 +112,10 @@ def _own_ids(svg: str, name: str) -> str:
     return re.sub(r'href="#([^"]+)"', rf'href="#{name}-\1"', svg)
 
 
-def _draw(axes: Axes, bars: Sequence[Bar], *, horizontal: bool, percent: bool) -> None:
-    labels = ["\n".join(_lines(bar.label)) if horizontal else bar.label for bar in bars]
+def _draw(
+    axes: Axes, bars: Sequence[Bar], *, horizontal: bool, percent: bool, wrap: int = WRAP
+) -> None:
+    labels = ["\n".join(_lines(bar.label, wrap)) if horizontal else bar.label for bar in bars]
     numbers = [_number(bar.value, percent) for bar in bars]
     positions = list(range(len(bars)))
     top = max(numbers + [1.0])

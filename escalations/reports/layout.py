@@ -33,6 +33,7 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     label_columns: int = 1  # the leading columns that are names, not numbers
     room: float = 1.0  # the share of the page's width it has (less with a chart beside it)
+    row_kinds: tuple[str, ...] = ()  # each row's kind of figure, where not all are counts
 
     @property
     def wide(self) -> bool:
@@ -90,7 +91,6 @@ class Section:
     tables: tuple[Table, ...] = ()
     chart: str = ""
     chart_title: str = ""
-    chart_wide: bool = False  # bars across, with long labels: under its table, not beside it
     items_title: str = ""
     items: tuple[str, ...] = ()
     groups: tuple[Group, ...] = ()
@@ -257,18 +257,28 @@ def change_in_words(now: Figure, before: Figure) -> str:
     if a == b:
         return f"The same as the year before ({was})"
     if kind == SHARE:
-        points = round(abs(a - b) * 100)
+        points = round(a * 100) - round(b * 100)  # as the two are shown
         if points == 0:
             return f"Much the same as the year before ({was})"
-        return f"{_up(a > b)} {points} percentage points on the year before ({was})"
+        return (
+            f"{_up(points > 0)} {_plural(abs(points), 'percentage point')} on the year "
+            f"before ({was})"
+        )
     if kind in (DAYS, HOURS):
-        unit = "working days" if kind == DAYS else "hours"
+        unit = "working day" if kind == DAYS else "hour"
         longer = "longer" if a > b else "shorter"
-        return f"{abs(a - b):g} {unit} {longer} than the year before ({was})"
+        return f"{_plural(abs(a - b), unit)} {longer} than the year before ({was})"
     if b < SMALL or a < SMALL:
         more = "more" if a > b else "fewer"
         return f"{abs(a - b):g} {more} than the year before ({was})"
-    return f"{_up(a > b)} {round(abs(a - b) / b * 100)}% on the year before ({was})"
+    percent = round(abs(a - b) / b * 100)
+    if percent == 0:
+        return f"Much the same as the year before ({was})"
+    return f"{_up(a > b)} {percent}% on the year before ({was})"
+
+
+def _plural(number: float, unit: str) -> str:
+    return f"{number:g} {unit}{'' if number == 1 else 's'}"
 
 
 def _up(up: bool) -> str:
@@ -279,60 +289,84 @@ def _number(value: Shown) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def short_change(now: str, before: str) -> str:
-    """A table's change column: "3 more", "up 25%", "no change", or a dash."""
-    a, b = _count(now), _count(before)
+def short_change(now: str, before: str, kind: str = COUNT) -> str:
+    """A table's change column: "3 more", "Up 25%", "2 days longer", "No change", or a dash
+    where either side is not a number (hidden, banded or none)."""
+    a, b = _number_in(now), _number_in(before)
     if a is None or b is None:
         return NO_DATA
     if a == b:
         return "No change"
+    if kind in (DAYS, HOURS):
+        unit = "day" if kind == DAYS else "hour"
+        return f"{_plural(abs(a - b), unit)} {'longer' if a > b else 'shorter'}"
     if a < SMALL or b < SMALL:
-        return f"{abs(a - b)} {'more' if a > b else 'fewer'}"
-    return f"{_up(a > b)} {round(abs(a - b) / b * 100)}%"
+        return f"{abs(a - b):g} {'more' if a > b else 'fewer'}"
+    percent = round(abs(a - b) / b * 100)
+    return f"{_up(a > b)} {percent}%" if percent else "Much the same"
 
 
-def _count(text: str) -> int | None:
-    digits = text.replace(",", "")
-    return int(digits) if digits.isdigit() else None
+def _number_in(text: str) -> float | None:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
 
 
 def _beside(section: Section, before: Section | None) -> Section:
     if before is None or not section.tables:
         return section
+    by_place = section.id == "month"  # months' labels name their years: matched by place
     tables = tuple(
-        _table_beside(table, before.tables[index] if index < len(before.tables) else None)
+        _table_beside(table, before.tables[index] if index < len(before.tables) else None, by_place)
         for index, table in enumerate(section.tables)
     )
     return dataclasses.replace(section, tables=tables)
 
 
-def _table_beside(table: Table, before: Table | None) -> Table:
+def _table_beside(table: Table, before: Table | None, by_place: bool = False) -> Table:
     """One figure a column: this year, the year before and the change. More: the year
-    before's in brackets after each figure. Rows are matched by their labels, or (months,
-    whose labels name their years) by their place."""
+    before's in brackets after each figure, matched by its column's header (columns the
+    years do not share get a dash). Rows are matched by their labels (or by place); a row
+    only the year before has comes last, with a dash for this year."""
     if before is None:
         return table
     labels = table.label_columns
-    earlier = {row[:labels]: row[labels:] for row in before.rows}
-    by_place = not earlier.keys() & {row[:labels] for row in table.rows}
-    numbers = len(table.headers) - labels
-    rows = []
+    numbers = table.headers[labels:]
+    then_column = {header: index for index, header in enumerate(before.headers[labels:])}
+
+    def then_of(row: tuple[str, ...] | None) -> tuple[str, ...]:
+        if row is None:
+            return (NO_DATA,) * len(numbers)
+        values = row[labels:]
+        return tuple(
+            values[then_column[header]] if header in then_column else NO_DATA for header in numbers
+        )
+
+    earlier = {row[:labels]: row for row in before.rows}
+    pairs = []
     for place, row in enumerate(table.rows):
         if by_place:
-            then = before.rows[place][labels:] if place < len(before.rows) else None
+            pairs.append((row, before.rows[place] if place < len(before.rows) else None))
         else:
-            then = earlier.get(row[:labels])
-        then = then or (NO_DATA,) * numbers
-        if numbers == 1:
-            rows.append((*row, then[0], short_change(row[-1], then[0])))
+            pairs.append((row, earlier.pop(row[:labels], None)))
+    if not by_place:  # rows only the year before has
+        pairs += [((*key, *(NO_DATA,) * len(numbers)), row) for key, row in earlier.items()]
+    kinds = table.row_kinds or (COUNT,) * len(table.rows)
+    rows = []
+    for place, (row, before_row) in enumerate(pairs):
+        then = then_of(before_row)
+        if len(numbers) == 1:
+            kind = kinds[place] if place < len(kinds) else COUNT
+            rows.append((*row, then[0], short_change(row[-1], then[0], kind)))
         else:
             rows.append(
                 (
                     *row[:labels],
-                    *(f"{now} ({was})" for now, was in zip(row[labels:], then, strict=False)),
+                    *(f"{now} ({was})" for now, was in zip(row[labels:], then, strict=True)),
                 )
             )
-    if numbers == 1:
+    if len(numbers) == 1:
         headers = (*table.headers[:labels], table.headers[-1], "The year before", "Change")
         return dataclasses.replace(table, headers=headers, rows=tuple(rows))
     caption = f"{table.caption} (the year before in brackets)"
@@ -341,13 +375,14 @@ def _table_beside(table: Table, before: Table | None) -> Table:
 
 def _chart_room(section: Section) -> Section:
     """A chart stands beside a narrow first table: the table gets the page's left part."""
-    if not section.chart or section.chart_wide or not section.tables or section.tables[0].wide:
+    if not section.chart or not section.tables or section.tables[0].wide:
         return section
     first = dataclasses.replace(section.tables[0], room=CHART_ROOM)
     return dataclasses.replace(section, tables=(first, *section.tables[1:]))
 
 
 CHART_ROOM = 0.56
+NARROW_WIDTH, NARROW_WRAP = 3.4, 22  # inches and characters: a chart beside its table
 
 
 def _stages(edition: Edition, with_charts: bool) -> Section:
@@ -395,6 +430,7 @@ def _meetings(edition: Edition) -> Table:
                 display(value("meetings/working_days_to_meet/p90"), DAYS),
             ),
         ),
+        row_kinds=(COUNT, COUNT, DAYS, DAYS),
     )
 
 
@@ -486,9 +522,13 @@ def _simple(
         id=section,
         title=title,
         tables=(Table(title, (header, "Escalations"), rows_of(figures)),),
-        chart=charts.bar_chart(bars, name=section, horizontal=horizontal) if with_charts else "",
+        # drawn narrow, to stand beside its table
+        chart=charts.bar_chart(
+            bars, name=section, horizontal=horizontal, width=NARROW_WIDTH, wrap=NARROW_WRAP
+        )
+        if with_charts
+        else "",
         chart_title=title,
-        chart_wide=horizontal,
         notes=notes(*definitions),
     )
 

@@ -188,9 +188,7 @@ def as_published(figures: ReportFigures, data: Mapping[str, Any]) -> Edition:
     for cell in (cell for cell in tidy.cells(figures) if cell.public):
         value = _at(data, tidy.json_paths(cell))
         band = band_of(_at(data.get("banded", {}), tidy.json_paths(cell)))
-        if value is None and cell.kind == COUNT:
-            value = SUPPRESSED  # not in the JSON: nothing to show
-        shown.append(Figure(cell, value, band))
+        shown.append(Figure(cell, value, band))  # not in the JSON (not published then): None
     return Edition(PUBLIC, figures, tuple(shown))
 
 

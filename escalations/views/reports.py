@@ -67,13 +67,31 @@ def _the_lead(request: HttpRequest, rule: Callable[[User], Answer], year: int) -
     return membership
 
 
+def _shown(edition: Any) -> dict[str, Any]:
+    """What a report's PDF shows, for its cache key: its JSON, with the moment the data was
+    taken (and, for a period not ended, the moment outcomes are counted at) to the quarter
+    hour: it changes with every request, and the figures it rests on are in the key anyway.
+    A repeat within the quarter hour shows the first one's "data taken" time."""
+    data = to_json(edition)
+    method = edition.figures.methodology
+    for key, moment in (("taken_at", method.taken_at), ("as_at", method.as_at)):
+        if moment == method.taken_at:  # an ended period's "as at" is its end: kept
+            data["methodology"][key] = moment.replace(
+                minute=moment.minute - moment.minute % 15, second=0, microsecond=0
+            ).isoformat()
+    return data
+
+
 def _rendered(edition: Any, fmt: str) -> bytes:
     """A report's PDF is cached under its figures and edition (what it shows); the other
     formats cost little to make."""
     if fmt != "pdf":
         return render_report(edition, fmt)
-    before = to_json(edition.before) if edition.before is not None else None
-    shows = json.dumps([edition.name, to_json(edition), before], sort_keys=True, default=str)
+    shows = json.dumps(
+        [edition.name, _shown(edition), edition.before and _shown(edition.before)],
+        sort_keys=True,
+        default=str,
+    )
     return cached_pdf("report", shows, lambda: render_report(edition, fmt))
 
 

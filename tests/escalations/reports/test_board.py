@@ -182,6 +182,9 @@ def _figure(value, kind=COUNT, band=None):
         (12, 12, COUNT, "The same as the year before (12)"),
         (4.5, 3.0, DAYS, "1.5 working days longer than the year before (3)"),
         (0.75, 0.5, SHARE, "Up 25 percentage points on the year before (50%)"),
+        (0.454, 0.446, SHARE, "Much the same as the year before (45%)"),  # as shown
+        (4.0, 3.0, DAYS, "1 working day longer than the year before (3)"),
+        (100, 100.4, COUNT, "Much the same as the year before (100.4)"),
         (30, SUPPRESSED, COUNT, "The year before: suppressed"),
         (SUPPRESSED, 30, COUNT, "The year before: 30"),
     ],
@@ -208,15 +211,44 @@ def test_a_one_figure_table_gets_the_year_before_and_the_change_as_columns():
     before = Table("Categories", ("Category", "Escalations"), (("Drift", "20"), ("Other", "2")))
     beside = _table_beside(now, before)
     assert beside.headers == ("Category", "Escalations", "The year before", "Change")
-    assert beside.rows == (("Threshold", "7", "–", "–"), ("Drift", "25", "20", "Up 25%"))
+    assert beside.rows == (
+        ("Threshold", "7", "–", "–"),
+        ("Drift", "25", "20", "Up 25%"),
+        ("Other", "–", "2", "–"),  # only the year before had it: it stays in sight
+    )
 
 
 def test_a_table_of_several_figures_gives_the_year_before_in_brackets_months_by_place():
     now = Table("Months", ("Month", "Raised", "Resolved"), (("April 2026", "5", "3"),))
     before = Table("Months", ("Month", "Raised", "Resolved"), (("April 2025", "4", "4"),))
-    beside = _table_beside(now, before)
+    beside = _table_beside(now, before, by_place=True)
     assert beside.caption == "Months (the year before in brackets)"
     assert beside.rows == (("April 2026", "5 (4)", "3 (4)"),)
+
+
+def test_the_year_before_stands_under_its_own_column_when_the_columns_differ():
+    """The sector matrix has a column per sector raised with that year."""
+    now = Table(
+        "By sector", ("Raised by", "Education", "Police", "All"), (("Health", "1", "2", "3"),)
+    )
+    before = Table("By sector", ("Raised by", "Police", "All"), (("Health", "5", "5"),))
+    assert _table_beside(now, before).rows == (("Health", "1 (–)", "2 (5)", "3 (5)"),)
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "kind", "change"),
+    [
+        ("12", "30", DAYS, "18 days shorter"),
+        ("4.5", "3.5", DAYS, "1 day longer"),
+        ("–", "3", DAYS, "–"),
+        ("20 or more", "25", COUNT, "–"),
+        ("100", "100.4", COUNT, "Much the same"),
+    ],
+)
+def test_a_tables_change_says_days_as_days_and_nothing_of_a_hidden_figure(
+    now, before, kind, change
+):
+    assert short_change(now, before, kind) == change
 
 
 def test_every_table_of_the_internal_edition_stands_beside_the_year_before(figures):

@@ -340,6 +340,13 @@ def test_the_lead_writes_the_foreword_and_key_messages_and_the_report_opens_with
     client.post(WORDS, {"foreword": "A year of quicker settling.", "approved": "on"})
     public = client.get(URL, {"edition": "public"}).content.decode()
     assert "A year of quicker settling." in public
+    # the box starts unticked: a change saved as it comes is not approved
+    form = client.get(WORDS).content.decode()
+    assert "Approved for the public edition on" in form
+    assert re.search(r'<input[^>]*name="approved"[^>]*checked', form) is None
+    client.post(WORDS, {"foreword": "A year of quicker settling, mostly."})
+    public = client.get(URL, {"edition": "public"}).content.decode()
+    assert "quicker settling" not in public
 
 
 def test_words_too_long_are_explained_on_their_field(client, raised):
