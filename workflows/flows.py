@@ -8,11 +8,16 @@ one fires, its handler re-reads the escalation under the lock and does nothing i
 ended. The escalation's ``status`` is the one source of truth for the stage: the flow only
 waits on it.
 
-    start -> split -+-> acknowledgement --------------------------> end
-                    |     (timer: acknowledgement due -> chase)
-                    +-> stage -> still open? -yes-> stage (again, for the next stage)
-                          |                  -no--> end
-                          (timers: reminder -> remind; due moment -> breach)
+    start -> stage -> still open? -yes-> stage (again, for the next stage)
+               |                  -no--> end
+               (timers: acknowledgement due -> chase, while not acknowledged;
+                        reminder -> remind; due moment -> breach)
+
+Processes started before the acknowledgement's deadline moved onto the stage task (issue 13:
+a transition's queries) went through a split to an acknowledgement task of their own, with
+its deadline on it. Those nodes stay, unreachable from the start, so that such a process
+still runs to its end as it began: acknowledging completes its acknowledgement task, and
+settling cancels it.
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.models import Process, Task
+from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.if_gate import IfActivation
+from viewflow.workflow.signals import flow_finished, task_finished, task_started
 from viewflow.workflow.status import STATUS
 
 from escalations.models import Escalation, StageRecord
@@ -62,31 +69,68 @@ def _fired_for_stage(activation: Any) -> int:
 
 
 class Deadline(flow.nodes.TimerBoundary):
-    """A non-interrupting timer on a task, armed in one write: its moment is computed before
-    its row is inserted, already scheduled (viewflow inserts the row, then computes the moment
-    in a savepoint and saves it again). When its host task ends, every timer of this kind
-    still waiting on it is cancelled in one UPDATE (viewflow reads, and saves, each)."""
+    """A non-interrupting timer on a task. A host's deadlines are armed together, each with
+    its moment computed before its row is written, already scheduled, in two INSERTs
+    (viewflow writes each row, computes its moment in a savepoint, saves it again and links
+    it: four queries a timer). When the host task ends, every deadline still waiting on it is
+    cancelled in one UPDATE (viewflow reads, and saves, each)."""
+
+    def _deadlines(self) -> list[Deadline]:
+        return [n for n in self._attached_to._boundary_events if isinstance(n, Deadline)]
 
     def _arm(self, host_activation: Any) -> None:
-        task = self.flow_class.task_class(
-            process=host_activation.process, flow_task=self, token=host_activation.task.token
-        )
-        task.data = {}
-        task.scheduled = self._delay(self.activation_class(task))
-        task.status = STATUS.SCHEDULED
-        task.save()
-        task.previous.add(host_activation.task)
+        """viewflow arms a host's boundary events one by one: the first of its deadlines
+        arms them all at once."""
+        deadlines = self._deadlines()
+        if deadlines[0] is self:
+            _arm_all(deadlines, host_activation)
+
+    def arm_again(self, host_activation: Any) -> None:
+        """This deadline alone, on a host that has the others already."""
+        _arm_all([self], host_activation)
 
     def _on_host_finished(self, **signal_kwargs: Any) -> None:
+        """The first of a host's deadlines cancels them all, in one UPDATE."""
         host_task = signal_kwargs["task"]
         if host_task.flow_task != self._attached_to:
             return
+        deadlines = self._deadlines()
+        if deadlines[0] is not self:
+            return
         self.flow_class.task_class._default_manager.filter(
-            flow_task=self,
+            flow_task__in=deadlines,
             process_id=host_task.process_id,
             previous=host_task,
             status__in=[STATUS.NEW, STATUS.SCHEDULED],
         ).update(status=STATUS.CANCELED, finished=timezone.now())
+
+
+def _arm_all(deadlines: list[Deadline], host_activation: Any) -> None:
+    """Timers on a host task, each with its moment computed first, already scheduled: their
+    rows in one INSERT and their links to the host in another. No timer where its moment is
+    None: that host has no such deadline."""
+    task_class = host_activation.flow_class.task_class
+    tasks = []
+    for node in deadlines:
+        task = task_class(
+            process=host_activation.process,
+            flow_task=node,
+            flow_task_type=node.task_type,
+            token=host_activation.task.token,
+            data={},
+        )
+        moment = node._delay(node.activation_class(task))
+        if moment is None:
+            continue
+        task.scheduled, task.status = moment, STATUS.SCHEDULED
+        tasks.append(task)
+    if not tasks:
+        return
+    task_class._default_manager.bulk_create(tasks)
+    link = task_class.previous.through
+    link.objects.bulk_create(
+        [link(from_task_id=task.pk, to_task_id=host_activation.task.pk) for task in tasks]
+    )
 
 
 class _ReadOnlyIfActivation(IfActivation):
@@ -103,6 +147,36 @@ class ReadOnlyIf(flow.If):
     activation_class = _ReadOnlyIfActivation
 
 
+class _EndActivation(EndActivation):
+    @Activation.status.super()
+    def activate(self) -> None:
+        """viewflow's End, without a savepoint: it runs inside the transition's transaction,
+        under the escalation's lock, and writes only the process's end."""
+        with self.exception_guard():
+            self.task.started = timezone.now()
+            task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+            waiting = (
+                self.flow_class.task_class._default_manager.filter(
+                    process=self.process, finished__isnull=True
+                )
+                .exclude(pk=self.task.pk)
+                .exists()
+            )
+            if not waiting:
+                self.process.status = STATUS.DONE
+                self.process.finished = timezone.now()
+                self.process.save()
+            task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+            if not waiting:
+                flow_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
+class End(flow.End):
+    """viewflow's End, without a savepoint around its one read and one write."""
+
+    activation_class = _EndActivation
+
+
 class EscalationFlow(flow.Flow):
     """Escalation
 
@@ -111,23 +185,28 @@ class EscalationFlow(flow.Flow):
 
     lock_impl = EscalationRowLock()
 
-    start = flow.StartHandle().Next(this.split)
-    split = flow.Split().Next(this.acknowledgement).Next(this.stage)
+    start = flow.StartHandle().Next(this.stage)
 
+    # processes started before issue 13 only (see the module's docstring)
+    split = flow.Split().Next(this.acknowledgement).Next(this.stage)
     acknowledgement = flow.Handle().Next(this.end)
     acknowledgement_due = Deadline(
         this.acknowledgement, this.acknowledgement_due_at, interrupting=False
     ).Next(this.chase_acknowledgement)
+
     chase_acknowledgement = flow.Function(this.on_acknowledgement_due).Next(this.end)
 
     stage = flow.Handle().Next(this.still_open)
+    stage_acknowledgement_due = Deadline(
+        this.stage, this.stage_acknowledgement_due_at, interrupting=False
+    ).Next(this.chase_acknowledgement)
     stage_reminder = Deadline(this.stage, this.reminder_at, interrupting=False).Next(this.remind)
     stage_due = Deadline(this.stage, this.due_at, interrupting=False).Next(this.breach)
     remind = flow.Function(this.on_reminder).Next(this.end)
     breach = flow.Function(this.on_due).Next(this.end)
     still_open = ReadOnlyIf(this.is_open).Then(this.stage).Else(this.end)
 
-    end = flow.End()
+    end = End()
 
     # timer moments: computed when the timer is armed, from our own records
 
@@ -135,6 +214,16 @@ class EscalationFlow(flow.Flow):
         escalation = escalation_of(activation)
         activation.task.data["stage"] = escalation.stage
         assert escalation.acknowledgement_due_at is not None
+        return escalation.acknowledgement_due_at
+
+    def stage_acknowledgement_due_at(self, activation: Any) -> dt.datetime | None:
+        """While the escalation is not acknowledged: its acknowledgement's due moment (past
+        already, for a stage the system escalated to before anyone acknowledged: the chase
+        then runs at once, and does nothing if it ran before)."""
+        escalation = escalation_of(activation)
+        if escalation.acknowledged_at is not None:
+            return None
+        activation.task.data["stage"] = escalation.stage
         return escalation.acknowledgement_due_at
 
     def due_at(self, activation: Any) -> dt.datetime:
@@ -199,6 +288,16 @@ def complete_stage(escalation: Escalation) -> None:
 
 
 def complete_acknowledgement(escalation: Escalation) -> None:
+    """Acknowledged: the stage's acknowledgement deadline is cancelled, in one UPDATE. A
+    process of before (no such deadline waiting, or it fired already) may have an
+    acknowledgement task of its own: completed as before."""
+    cancelled = Task.objects.filter(
+        process_id=escalation.process_id,
+        flow_task=EscalationFlow.stage_acknowledgement_due,
+        status=STATUS.SCHEDULED,
+    ).update(status=STATUS.CANCELED, finished=timezone.now())
+    if cancelled:
+        return
     task = _open_task(escalation, EscalationFlow.acknowledgement)
     if task is not None:
         _complete(task)
@@ -214,17 +313,27 @@ def _complete(task: Task) -> None:
 
 
 def close_process(escalation: Escalation) -> None:
-    """The escalation is settled: cancel a pending acknowledgement and its timer, then let
-    the stage task end the process."""
-    pending = Task.objects.filter(
-        process_id=escalation.process_id,
-        flow_task__in=[EscalationFlow.acknowledgement, EscalationFlow.acknowledgement_due],
-        status__in=[STATUS.NEW, STATUS.SCHEDULED],
+    """The escalation is settled: the stage task ends the process (its timers cancelled with
+    it). A process of before may still have an acknowledgement task and its timer: cancelled
+    first. One read finds them all."""
+    flow_ = EscalationFlow
+    waiting = list(
+        Task.objects.filter(
+            process_id=escalation.process_id,
+            flow_task__in=[flow_.stage, flow_.acknowledgement, flow_.acknowledgement_due],
+            status__in=[STATUS.NEW, STATUS.SCHEDULED],
+        )
+        .select_related("process")
+        .order_by("-pk")
     )
-    for task in pending:
-        activation = task.flow_task.activation_class(task)
-        activation.cancel()
-    complete_stage(escalation)
+    stage = None
+    for task in waiting:
+        if task.flow_task == flow_.stage:
+            stage = stage or task
+        else:
+            task.flow_task.activation_class(task).cancel()
+    if stage is not None:
+        _complete(stage)
 
 
 def reschedule_stage_timers(escalation: Escalation) -> int:
@@ -255,5 +364,5 @@ def reschedule_stage_timers(escalation: Escalation) -> int:
         if waiting:
             moved += waiting
         else:  # fired already: arm one for the new moment (computed from the stage record)
-            node._arm(stage_task.flow_task.activation_class(stage_task))
+            node.arm_again(stage_task.flow_task.activation_class(stage_task))
     return moved

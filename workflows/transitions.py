@@ -65,7 +65,8 @@ def _acknowledge_locked(escalation: Escalation, *, by: User, holder: User) -> No
     save_with_reason(escalation, by=by, reason=f"Acknowledged; named holder {holder}")
     if escalation.stage == 1:
         record = record_of(escalation, 1)
-        current = list(record.holders.filter(side=Side.RECEIVING, until__isnull=True))
+        # as the rules read them under the lock (prefetched), else read now
+        current = [h for h in record.holders.all() if h.side == Side.RECEIVING and h.until is None]
         if not any(row.user_id == holder.pk for row in current):
             save_with_reason(
                 StageHolder(stage_record=record, side=Side.RECEIVING, user=holder, since=now),

@@ -32,6 +32,7 @@ from escalations.notifications import _message
 from escalations.services import Refused
 from tests.factories import World, make_user, make_world, raise_one
 from workflows.calendar import LONDON
+from workflows.flows import EscalationFlow
 
 pytestmark = pytest.mark.django_db
 
@@ -449,6 +450,50 @@ def test_the_flow_process_ends_with_nothing_left_waiting_when_an_escalation_clos
     assert escalation.process.status == "DONE"
     left = Task.objects.filter(process=escalation.process, status__in=LIVE_TASK_STATUSES)
     assert list(left.values_list("flow_task", "status")) == []
+
+
+def test_the_acknowledgement_deadline_waits_on_the_stage_task_until_someone_acknowledges(
+    world, clock
+):
+    escalation = raise_one(world)
+    tasks = Task.objects.filter(process=fresh(escalation).process)
+    assert not tasks.filter(flow_task=EscalationFlow.acknowledgement).exists()  # no task of its own
+    deadline = tasks.get(flow_task=EscalationFlow.stage_acknowledgement_due)
+    assert deadline.status == STATUS.SCHEDULED
+    assert deadline.scheduled == fresh(escalation).acknowledgement_due_at
+    services.escalation_acknowledge(escalation=escalation, by=world.csc.practitioner)
+    deadline.refresh_from_db()
+    assert deadline.status == STATUS.CANCELED
+    # acknowledged: the next stage's task arms no acknowledgement deadline
+    services.escalation_respond(
+        escalation=escalation, by=world.csc.practitioner, decision="stands", response="Met."
+    )
+    escalate(escalation, world.police.practitioner)
+    assert tasks.filter(flow_task=EscalationFlow.stage_acknowledgement_due).count() == 1
+
+
+def test_a_process_started_with_its_own_acknowledgement_task_still_runs_to_its_end(
+    world, clock, monkeypatch
+):
+    """Processes started before the acknowledgement deadline moved onto the stage task went
+    through a split to an acknowledgement task of their own: they keep working."""
+    monkeypatch.setattr(EscalationFlow.start, "_next", EscalationFlow.split)
+    escalation = raise_one(world)
+    monkeypatch.undo()
+    tasks = Task.objects.filter(process=fresh(escalation).process)
+    tasks.filter(flow_task=EscalationFlow.stage_acknowledgement_due).delete()  # as it was then
+    acknowledgement = tasks.get(flow_task=EscalationFlow.acknowledgement)
+    services.escalation_acknowledge(escalation=escalation, by=world.csc.practitioner)
+    acknowledgement.refresh_from_db()
+    assert acknowledgement.status == STATUS.DONE
+    assert tasks.get(flow_task=EscalationFlow.acknowledgement_due).status == STATUS.CANCELED
+    services.escalation_respond(
+        escalation=escalation, by=world.csc.practitioner, decision="stands", response="Met."
+    )
+    resolve(escalate(escalation, world.police.practitioner), world.police.manager)
+    process = fresh(escalation).process
+    assert process.status == "DONE"
+    assert not tasks.filter(status__in=LIVE_TASK_STATUSES).exists()
 
 
 def test_an_open_escalations_process_waits_on_its_stage_and_timers(world, clock):

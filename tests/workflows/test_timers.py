@@ -258,7 +258,7 @@ def waiting_stage_timers(escalation: Escalation) -> list[tuple[str, dt.datetime]
         (str(task.flow_task), task.scheduled)
         for task in Task.objects.filter(
             process=fresh(escalation).process, status=STATUS.SCHEDULED, flow_task_type="TIMER"
-        ).exclude(flow_task=flows.EscalationFlow.acknowledgement_due)
+        ).exclude(flow_task=flows.EscalationFlow.stage_acknowledgement_due)
     )
 
 
@@ -464,7 +464,8 @@ def test_an_extension_whose_new_due_moment_has_passed_is_neither_proposed_nor_ac
 
 def test_escalating_cancels_the_stage_timers_and_arms_the_next_stage_s(world, clock):
     """The flow's timers are armed already scheduled and cancelled in one write: stage 1's
-    reminder and due moment are cancelled, stage 2's are waiting on stage 2's task."""
+    acknowledgement deadline, reminder and due moment are cancelled, stage 2's are waiting on
+    stage 2's task."""
     escalation = raise_one(world)
     services.escalation_escalate(
         escalation=escalation, by=world.police.practitioner, reason="No reply by the due day."
@@ -483,10 +484,13 @@ def test_escalating_cancels_the_stage_timers_and_arms_the_next_stage_s(world, cl
     }
     stage_2 = escalation.stage_records.get(stage=2)
     assert {(name, status) for name, status, _ in timers_of[first]} == {
+        ("stage_acknowledgement_due", STATUS.CANCELED),
         ("stage_reminder", STATUS.CANCELED),
         ("stage_due", STATUS.CANCELED),
     }
+    # nobody acknowledged it: the acknowledgement's deadline waits on stage 2's task too
     assert timers_of[second] == {
+        ("stage_acknowledgement_due", STATUS.SCHEDULED, escalation.acknowledgement_due_at),
         ("stage_reminder", STATUS.SCHEDULED, stage_2.due_at.replace(hour=9, minute=0)),
         ("stage_due", STATUS.SCHEDULED, stage_2.due_at),
     }
