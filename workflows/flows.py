@@ -23,8 +23,10 @@ settling cancels it.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from viewflow import this
 from viewflow.workflow import flow
@@ -127,6 +129,7 @@ def _arm_all(deadlines: list[Deadline], host_activation: Any) -> None:
     if not tasks:
         return
     task_class._default_manager.bulk_create(tasks)
+    assert all(task.pk for task in tasks), "the database returns new rows' ids (PostgreSQL, SQLite)"
     link = task_class.previous.through
     link.objects.bulk_create(
         [link(from_task_id=task.pk, to_task_id=host_activation.task.pk) for task in tasks]
@@ -150,9 +153,13 @@ class ReadOnlyIf(flow.If):
 class _EndActivation(EndActivation):
     @Activation.status.super()
     def activate(self) -> None:
-        """viewflow's End, without a savepoint: it runs inside the transition's transaction,
-        under the escalation's lock, and writes only the process's end."""
-        with self.exception_guard():
+        """viewflow's End, without a savepoint when the transition code moves the flow (inside
+        its transaction, under the escalation's lock, where an error rolls everything back).
+        After a timer's handler it keeps viewflow's savepoint, so that a failure is recorded
+        on the task as viewflow records it."""
+        moving = held(self.process.seed_object_id) is not None
+        guard = nullcontext() if moving else transaction.atomic(savepoint=True)
+        with self.exception_guard(), guard:
             self.task.started = timezone.now()
             task_started.send(sender=self.flow_class, process=self.process, task=self.task)
             waiting = (
@@ -172,7 +179,8 @@ class _EndActivation(EndActivation):
 
 
 class End(flow.End):
-    """viewflow's End, without a savepoint around its one read and one write."""
+    """viewflow's End, without a savepoint around its one read and one write when a person's
+    transition ends the process."""
 
     activation_class = _EndActivation
 
@@ -221,7 +229,11 @@ class EscalationFlow(flow.Flow):
         already, for a stage the system escalated to before anyone acknowledged: the chase
         then runs at once, and does nothing if it ran before)."""
         escalation = escalation_of(activation)
-        if escalation.acknowledged_at is not None:
+        if escalation.acknowledged_at is not None or escalation.acknowledgement_chased_at:
+            return None  # acknowledged, or chased already (a failed chase leaves it empty)
+        if escalation.process_id is not None and _open_task(
+            escalation, EscalationFlow.acknowledgement
+        ):  # a process of before: its own acknowledgement task keeps the deadline
             return None
         activation.task.data["stage"] = escalation.stage
         return escalation.acknowledgement_due_at

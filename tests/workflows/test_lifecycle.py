@@ -31,6 +31,7 @@ from escalations.models import (
 from escalations.notifications import _message
 from escalations.services import Refused
 from tests.factories import World, make_user, make_world, raise_one
+from workflows import timers
 from workflows.calendar import LONDON
 from workflows.flows import EscalationFlow
 
@@ -494,6 +495,35 @@ def test_a_process_started_with_its_own_acknowledgement_task_still_runs_to_its_e
     process = fresh(escalation).process
     assert process.status == "DONE"
     assert not tasks.filter(status__in=LIVE_TASK_STATUSES).exists()
+
+
+def test_a_process_of_before_escalated_unacknowledged_keeps_its_own_acknowledgement_deadline(
+    world, clock, monkeypatch
+):
+    monkeypatch.setattr(EscalationFlow.start, "_next", EscalationFlow.split)
+    escalation = raise_one(world)
+    monkeypatch.undo()
+    tasks = Task.objects.filter(process=fresh(escalation).process)
+    tasks.filter(flow_task=EscalationFlow.stage_acknowledgement_due).delete()  # as it was then
+    escalate(escalation, world.police.practitioner)
+    # stage 2's task arms no second acknowledgement deadline: the old task keeps its own
+    assert not tasks.filter(flow_task=EscalationFlow.stage_acknowledgement_due).exists()
+    services.escalation_acknowledge(escalation=escalation, by=world.csc.manager)
+    assert tasks.get(flow_task=EscalationFlow.acknowledgement).status == STATUS.DONE
+    assert tasks.get(flow_task=EscalationFlow.acknowledgement_due).status == STATUS.CANCELED
+
+
+def test_no_acknowledgement_deadline_is_armed_again_once_the_chase_has_gone(world, clock):
+    escalation = raise_one(world)
+    clock.move_to(fresh(escalation).acknowledgement_due_at + dt.timedelta(minutes=1))
+    timers.chase_acknowledgement(escalation_id=escalation.pk)
+    escalate(escalation, world.police.practitioner)
+    waiting = Task.objects.filter(
+        process=fresh(escalation).process,
+        flow_task=EscalationFlow.stage_acknowledgement_due,
+        status=STATUS.SCHEDULED,
+    )
+    assert not waiting.exists()
 
 
 def test_an_open_escalations_process_waits_on_its_stage_and_timers(world, clock):
