@@ -6,12 +6,16 @@ call of one dispute (raise, acknowledge, respond, escalate, resolve) is timed an
 counted, beside the floor: a plain save of the escalation's row with its history row. The
 whole dispute's time over the floor's is printed last.
 
-Where the queries went (raise 56 -> 36, acknowledge 35 -> 23, respond 14 -> 13, escalate 68 ->
-37, resolve 49 -> 31): the flow's callbacks read the escalation and its stage records the
-transition already holds (``workflows.locks.holding``) instead of reading them again, and
-the row lock is not taken twice; the flow's timers are armed in one write and cancelled in
-one UPDATE (``flows.Deadline``); a Handle task read under the lock is completed without
-reading it again; holders, with the raiser, come in one query.
+Where the queries went (raise 56 -> 36 -> 27, acknowledge 35 -> 23 -> 14, respond 14 -> 13,
+escalate 68 -> 37 -> 34, resolve 49 -> 31 -> 27): the flow's callbacks read the escalation
+and its stage records the transition already holds (``workflows.locks.holding``) instead of
+reading them again, and the row lock is not taken twice; the flow's timers are armed in one
+write and cancelled in one UPDATE (``flows.Deadline``); a Handle task read under the lock is
+completed without reading it again; holders, with the raiser, come in one query. Then: the
+acknowledgement's deadline waits on the stage task (no split, no acknowledgement task), a
+host's timers are armed in two INSERTs, End has no savepoint inside a transition.
+
+Last run (d0a5f64, 2 cores): a whole dispute 185 ms, 33.8x a plain save (5.5 ms, 3 queries).
 
 Run by hand: ``scripts/with-postgres.sh .venv/bin/python benches/transitions.py``.
 """
