@@ -10,6 +10,7 @@ waits on it.
 
     start -> stage -> still open? -yes-> stage (again, for the next stage)
                |                  -no--> end
+               (the stage's own activation makes the gate's choice: no task for the gate)
                (timers: acknowledgement due -> chase, while not acknowledged;
                         reminder -> remind; due moment -> breach)
 
@@ -33,6 +34,7 @@ from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.nodes.end import EndActivation
+from viewflow.workflow.nodes.handle import HandleActivation
 from viewflow.workflow.nodes.if_gate import IfActivation
 from viewflow.workflow.signals import flow_finished, task_finished, task_started
 from viewflow.workflow.status import STATUS
@@ -136,6 +138,23 @@ def _arm_all(deadlines: list[Deadline], host_activation: Any) -> None:
     )
 
 
+class _StageActivation(HandleActivation):
+    @Activation.status.super()
+    def create_next(self) -> Any:
+        """The still-open gate's choice, made here: the next stage's task while the
+        escalation is open, else the end (the gate's own task, its link and its completion
+        were three queries a stage)."""
+        flow_ = self.flow_class
+        following = flow_.stage if flow_.instance.is_open(self) else flow_.end
+        yield following._create(self, self.task.token)
+
+
+class Stage(flow.Handle):
+    """A stage: completed by the transition code, then the next stage or the end."""
+
+    activation_class = _StageActivation
+
+
 class _ReadOnlyIfActivation(IfActivation):
     @Activation.status.super()
     def activate(self) -> None:
@@ -204,7 +223,9 @@ class EscalationFlow(flow.Flow):
 
     chase_acknowledgement = flow.Function(this.on_acknowledgement_due).Next(this.end)
 
-    stage = flow.Handle().Next(this.still_open)
+    # its next is chosen by its activation (``Stage``); the gate stays for the chart and for
+    # tasks of before
+    stage = Stage().Next(this.still_open)
     stage_acknowledgement_due = Deadline(
         this.stage, this.stage_acknowledgement_due_at, interrupting=False
     ).Next(this.chase_acknowledgement)
