@@ -16,7 +16,8 @@ acknowledgement's deadline waits on the stage task (no split, no acknowledgement
 host's timers are armed in two INSERTs, End has no savepoint inside a transition, and the
 stage's activation makes the still-open gate's choice without a task for the gate.
 
-Last run (d0a5f64, 2 cores): a whole dispute 185 ms, 33.8x a plain save (5.5 ms, 3 queries).
+Last runs (f69c44f, 2 cores, nothing else running): a whole dispute 146 to 153 ms, 30.6x to
+32.4x a plain save (about 5 ms, 3 queries).
 
 Run by hand: ``scripts/with-postgres.sh .venv/bin/python benches/transitions.py``.
 """
