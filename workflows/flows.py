@@ -35,7 +35,6 @@ from viewflow.workflow.activation import Activation
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.handle import HandleActivation
-from viewflow.workflow.nodes.if_gate import IfActivation
 from viewflow.workflow.signals import flow_finished, task_finished, task_started
 from viewflow.workflow.status import STATUS
 
@@ -68,8 +67,9 @@ def _fired_for_stage(activation: Any) -> int:
     return int(timer_task.data["stage"])
 
 
-# Two of viewflow's nodes, made cheaper for a flow whose every step runs inside the transition
-# code's transaction, under the escalation's row lock (issue 13: a transition's queries).
+# viewflow's timer, Handle and End nodes, made cheaper for a flow whose every step runs inside
+# the transition code's transaction, under the escalation's row lock (issue 13: a
+# transition's queries).
 
 
 class Deadline(flow.nodes.TimerBoundary):
@@ -155,20 +155,6 @@ class Stage(flow.Handle):
     activation_class = _StageActivation
 
 
-class _ReadOnlyIfActivation(IfActivation):
-    @Activation.status.super()
-    def activate(self) -> None:
-        # the condition only reads: no savepoint around it
-        with self.exception_guard():
-            self._condition_result = self.flow_task._condition(self)
-
-
-class ReadOnlyIf(flow.If):
-    """viewflow's If, without a savepoint around a condition that writes nothing."""
-
-    activation_class = _ReadOnlyIfActivation
-
-
 class _EndActivation(EndActivation):
     @Activation.status.super()
     def activate(self) -> None:
@@ -217,8 +203,8 @@ class EscalationFlow(flow.Flow):
     # processes started before issue 13 only (see the module's docstring)
     split = flow.Split().Next(this.acknowledgement).Next(this.stage)
     acknowledgement = flow.Handle().Next(this.end)
-    acknowledgement_due = Deadline(
-        this.acknowledgement, this.acknowledgement_due_at, interrupting=False
+    acknowledgement_due = Deadline(  # its timers were armed then: this moment is not asked
+        this.acknowledgement, this.stage_acknowledgement_due_at, interrupting=False
     ).Next(this.chase_acknowledgement)
 
     chase_acknowledgement = flow.Function(this.on_acknowledgement_due).Next(this.end)
@@ -233,17 +219,11 @@ class EscalationFlow(flow.Flow):
     stage_due = Deadline(this.stage, this.due_at, interrupting=False).Next(this.breach)
     remind = flow.Function(this.on_reminder).Next(this.end)
     breach = flow.Function(this.on_due).Next(this.end)
-    still_open = ReadOnlyIf(this.is_open).Then(this.stage).Else(this.end)
+    still_open = flow.If(this.is_open).Then(this.stage).Else(this.end)  # never reached now
 
     end = End()
 
     # timer moments: computed when the timer is armed, from our own records
-
-    def acknowledgement_due_at(self, activation: Any) -> dt.datetime:
-        escalation = escalation_of(activation)
-        activation.task.data["stage"] = escalation.stage
-        assert escalation.acknowledgement_due_at is not None
-        return escalation.acknowledgement_due_at
 
     def stage_acknowledgement_due_at(self, activation: Any) -> dt.datetime | None:
         """While the escalation is not acknowledged: its acknowledgement's due moment (past

@@ -243,8 +243,7 @@ class Action(ApiView):
         return s.person_named(username, partnership_id=escalation.partnership_id, field=field)
 
     def people(self, escalation: Escalation, usernames: list[str], field: str) -> list[User]:
-        found = (self.person(escalation, name, field) for name in dict.fromkeys(usernames))
-        return [user for user in found if user is not None]
+        return s.people_named(usernames, partnership_id=escalation.partnership_id, field=field)
 
 
 def action(

@@ -256,25 +256,29 @@ def change_in_words(now: Figure, before: Figure) -> str:
     a, b = float(now.value), float(before.value)  # type: ignore[arg-type]
     if a == b:
         return f"The same as the year before ({was})"
+    found = _difference(a, b, kind)
+    if found is None:
+        return f"Much the same as the year before ({was})"
+    phrase, relation = found
+    return f"{phrase} {relation} the year before ({was})"
+
+
+def _difference(a: float, b: float, kind: str, day: str = "working day") -> tuple[str, str] | None:
+    """How ``a`` differs from ``b``, shortly, and the word that ties it to what it is
+    compared with: ("3 more", "than"), ("Up 25%", "on"), ("2 working days longer", "than");
+    None when the two are shown alike."""
     if kind == SHARE:
         points = round(a * 100) - round(b * 100)  # as the two are shown
-        if points == 0:
-            return f"Much the same as the year before ({was})"
-        return (
-            f"{_up(points > 0)} {_plural(abs(points), 'percentage point')} on the year "
-            f"before ({was})"
-        )
+        if not points:
+            return None
+        return f"{_up(points > 0)} {_plural(abs(points), 'percentage point')}", "on"
     if kind in (DAYS, HOURS):
-        unit = "working day" if kind == DAYS else "hour"
-        longer = "longer" if a > b else "shorter"
-        return f"{_plural(abs(a - b), unit)} {longer} than the year before ({was})"
-    if b < SMALL or a < SMALL:
-        more = "more" if a > b else "fewer"
-        return f"{abs(a - b):g} {more} than the year before ({was})"
+        unit = day if kind == DAYS else "hour"
+        return f"{_plural(abs(a - b), unit)} {'longer' if a > b else 'shorter'}", "than"
+    if a < SMALL or b < SMALL:
+        return f"{abs(a - b):g} {'more' if a > b else 'fewer'}", "than"
     percent = round(abs(a - b) / b * 100)
-    if percent == 0:
-        return f"Much the same as the year before ({was})"
-    return f"{_up(a > b)} {percent}% on the year before ({was})"
+    return (f"{_up(a > b)} {percent}%", "on") if percent else None
 
 
 def _plural(number: float, unit: str) -> str:
@@ -297,13 +301,8 @@ def short_change(now: str, before: str, kind: str = COUNT) -> str:
         return NO_DATA
     if a == b:
         return "No change"
-    if kind in (DAYS, HOURS):
-        unit = "day" if kind == DAYS else "hour"
-        return f"{_plural(abs(a - b), unit)} {'longer' if a > b else 'shorter'}"
-    if a < SMALL or b < SMALL:
-        return f"{abs(a - b):g} {'more' if a > b else 'fewer'}"
-    percent = round(abs(a - b) / b * 100)
-    return f"{_up(a > b)} {percent}%" if percent else "Much the same"
+    found = _difference(a, b, kind, day="day")
+    return "Much the same" if found is None else found[0]
 
 
 def _number_in(text: str) -> float | None:
