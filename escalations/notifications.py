@@ -27,7 +27,7 @@ from django.utils import timezone
 from .models import Escalation, Notification, NotificationEvent, User
 from .outbox import backoff, lease, new_worker, release, settle
 
-__all__ = ["backoff", "deliver_due", "message_id", "notify"]
+__all__ = ["backoff", "deliver_due", "message_id", "notify", "notify_all"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,13 +44,27 @@ def notify(
     stage: int | None = None,
 ) -> list[Notification]:
     """Queue one notification per distinct active recipient."""
-    seen: set[int] = set()
+    return notify_all(escalation=escalation, stage=stage, news=[(event, recipients)])
+
+
+def notify_all(
+    *,
+    escalation: Escalation | None,
+    stage: int | None,
+    news: Iterable[tuple[NotificationEvent, Iterable[User | None]]],
+) -> list[Notification]:
+    """Several pieces of news of one change (an escalation and the partnership's copy of
+    it), queued in one write: one notification per distinct active recipient of each."""
     rows = []
-    for user in recipients:
-        if user is None or not user.is_active or user.pk in seen:
-            continue
-        seen.add(user.pk)
-        rows.append(Notification(escalation=escalation, recipient=user, event=event, stage=stage))
+    for event, recipients in news:
+        seen: set[int] = set()
+        for user in recipients:
+            if user is None or not user.is_active or user.pk in seen:
+                continue
+            seen.add(user.pk)
+            rows.append(
+                Notification(escalation=escalation, recipient=user, event=event, stage=stage)
+            )
     return Notification.objects.bulk_create(rows)
 
 

@@ -108,10 +108,14 @@ def check_address(url: str) -> None:
 
 
 def queue(event: Event) -> None:
-    """One delivery per active subscription of the raising and the receiving agency."""
+    """One delivery per active subscription of the raising and the receiving agency. The
+    escalation read under its lock says already whether there is any (``webhooks_listening``):
+    then nothing is read again."""
     if event.kind not in KINDS:
         return
     escalation = event.escalation
+    if getattr(escalation, "webhooks_listening", None) is False:
+        return
     subscriptions = WebhookSubscription.objects.filter(
         active=True,
         agency_id__in=[escalation.raising_agency_id, escalation.receiving_agency_id],

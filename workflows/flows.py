@@ -35,7 +35,8 @@ from viewflow.workflow.activation import Activation
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.handle import HandleActivation
-from viewflow.workflow.signals import flow_finished, task_finished, task_started
+from viewflow.workflow.nodes.start import StartHandleActivation
+from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
 from viewflow.workflow.status import STATUS
 
 from escalations.models import Escalation, StageRecord
@@ -109,18 +110,22 @@ class Deadline(flow.nodes.TimerBoundary):
         ).update(status=STATUS.CANCELED, finished=timezone.now())
 
 
-def _arm_all(deadlines: list[Deadline], host_activation: Any) -> None:
+def _arm_all(
+    deadlines: list[Deadline], host_activation: Any, *, follows: Task | None = None
+) -> None:
     """Timers on a host task, each with its moment computed first, already scheduled: their
-    rows in one INSERT and their links to the host in another. No timer where its moment is
+    rows in one INSERT and their links to the host in another, with the host's own link to
+    the task it ``follows`` if that is still to be written. No timer where its moment is
     None: that host has no such deadline."""
     task_class = host_activation.flow_class.task_class
+    host = host_activation.task
     tasks = []
     for node in deadlines:
         task = task_class(
             process=host_activation.process,
             flow_task=node,
             flow_task_type=node.task_type,
-            token=host_activation.task.token,
+            token=host.token,
             data={},
         )
         moment = node._delay(node.activation_class(task))
@@ -128,14 +133,36 @@ def _arm_all(deadlines: list[Deadline], host_activation: Any) -> None:
             continue
         task.scheduled, task.status = moment, STATUS.SCHEDULED
         tasks.append(task)
-    if not tasks:
-        return
-    task_class._default_manager.bulk_create(tasks)
-    assert all(task.pk for task in tasks), "the database returns new rows' ids (PostgreSQL, SQLite)"
+    if tasks:
+        task_class._default_manager.bulk_create(tasks)
+        assert all(task.pk for task in tasks), "the database returns new rows' ids"
     link = task_class.previous.through
-    link.objects.bulk_create(
-        [link(from_task_id=task.pk, to_task_id=host_activation.task.pk) for task in tasks]
-    )
+    links = [link(from_task_id=task.pk, to_task_id=host.pk) for task in tasks]
+    if follows is not None:
+        links.append(link(from_task_id=host.pk, to_task_id=follows.pk))
+    if links:
+        link.objects.bulk_create(links)
+
+
+class _StartActivation(StartHandleActivation):
+    @Activation.status.super()
+    def execute(self) -> None:
+        """viewflow's start, without a savepoint when the raise starts it (inside the raise's
+        transaction, holding the new escalation, where an error rolls the raise back whole)."""
+        moving = held(self.process.seed_object_id) is not None
+        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+        with transaction.atomic(savepoint=not moving):
+            self.process.save()
+            with self.flow_class.lock(self.process.pk):
+                self.complete()
+                flow_started.send(sender=self.flow_class, process=self.process, task=self.task)
+                self.activate_next()
+
+
+class Start(flow.StartHandle):
+    """viewflow's StartHandle, without a savepoint inside the raise's transaction."""
+
+    activation_class = _StartActivation
 
 
 class _StageActivation(HandleActivation):
@@ -153,6 +180,23 @@ class Stage(flow.Handle):
     """A stage: completed by the transition code, then the next stage or the end."""
 
     activation_class = _StageActivation
+
+    def _create(self, prev_activation: Any, token: Any, data: Any = None, seed: Any = None) -> Any:
+        """viewflow's, except that inside the transition code's transaction the new task's
+        link to the task before it is written with its deadlines' links, in one INSERT."""
+        if held(prev_activation.process.seed_object_id) is None:
+            return super()._create(prev_activation, token, data=data, seed=seed)
+        task = self.flow_class.task_class(  # as viewflow's Activation.create makes it
+            process=prev_activation.process, flow_task=self, token=token
+        )
+        task.data = data if data is not None else {}
+        task.seed = seed
+        task.save()
+        activation = self.activation_class(task)
+        deadlines = [node for node in self._boundary_events if isinstance(node, Deadline)]
+        assert len(deadlines) == len(self._boundary_events), "a stage's timers are Deadlines"
+        _arm_all(deadlines, activation, follows=prev_activation.task)
+        return activation
 
 
 class _EndActivation(EndActivation):
@@ -198,7 +242,7 @@ class EscalationFlow(flow.Flow):
 
     lock_impl = EscalationRowLock()
 
-    start = flow.StartHandle().Next(this.stage)
+    start = Start().Next(this.stage)
 
     # processes started before issue 13 only (see the module's docstring)
     split = flow.Split().Next(this.acknowledgement).Next(this.stage)

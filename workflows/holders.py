@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
 
 from escalations.models import (
     Agency,
@@ -99,21 +99,25 @@ def current_holder_rows(escalation: Escalation, side: Side | None = None) -> Que
 def agency_holders(agency_id: int, stage: int) -> list[User]:
     """The agency's contacts for a stage; where it names none, every active member with the
     role that matches the stage."""
-    contacts = [
-        contact.user
-        for contact in StageContact.objects.filter(
-            agency_id=agency_id, stage=stage, user__is_active=True
-        ).select_related("user")
-    ]
-    if contacts:
-        return contacts
-    return list(
-        User.objects.filter(
-            is_active=True,
-            membership__agency_id=agency_id,
-            membership__role=ROLE_FOR_STAGE[stage],
-        )
-    )
+    return agencies_holders([agency_id], stage)[agency_id]
+
+
+def agencies_holders(agency_ids: list[int], stage: int) -> dict[int, list[User]]:
+    """``agency_holders`` for several agencies, in one query: each one's active contacts
+    and its active members with the stage's role, of which the contacts win."""
+    contacts = User.objects.filter(
+        is_active=True, stage_contacts__agency_id__in=agency_ids, stage_contacts__stage=stage
+    ).annotate(for_agency=F("stage_contacts__agency_id"), contact=Value(True))
+    in_role = User.objects.filter(
+        is_active=True, membership__agency_id__in=agency_ids, membership__role=ROLE_FOR_STAGE[stage]
+    ).annotate(for_agency=F("membership__agency_id"), contact=Value(False))
+    found: dict[tuple[int, bool], list[User]] = {}
+    for user in contacts.union(in_role, all=True):
+        found.setdefault((user.for_agency, user.contact), []).append(user)
+    return {
+        agency_id: found.get((agency_id, True)) or found.get((agency_id, False), [])
+        for agency_id in agency_ids
+    }
 
 
 def partnership_leads(escalation: Escalation) -> list[User]:
@@ -147,8 +151,11 @@ def holders_for_stage(escalation: Escalation, stage: int) -> list[tuple[Side, Us
             [named] if named is not None else agency_holders(escalation.receiving_agency_id, 1)
         )
     else:
-        raising = agency_holders(escalation.raising_agency_id, stage)
-        receiving = agency_holders(escalation.receiving_agency_id, stage)
+        both = agencies_holders(
+            [escalation.raising_agency_id, escalation.receiving_agency_id], stage
+        )
+        raising = both[escalation.raising_agency_id]
+        receiving = both[escalation.receiving_agency_id]
     holders = [(Side.RAISING, user) for user in raising]
     holders += [(Side.RECEIVING, user) for user in receiving]
     if stage == LAST_STAGE:

@@ -26,7 +26,7 @@ from . import flows, rules, timers
 from .holders import colleagues_of, current_holder_ids, partnership_team
 from .inputs import CASE_FILE_REFERENCE_LIMIT, extension_date, required
 from .refusals import Invalid
-from .stages import clock_of, situation
+from .stages import add_holder, clock_of, situation
 
 
 def propose_extension(
@@ -163,6 +163,7 @@ def hand_over(
             by=by,
             reason=f"Handed over by {holder}",
         )
+        add_holder(escalation, new_row)
         row.until = now
         row.handed_over_to = new_row
         save_with_reason(row, by=by, reason=f"Handed over to {to}")

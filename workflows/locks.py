@@ -15,17 +15,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 
-from escalations.models import Escalation, StageRecord
+from escalations.models import Escalation, StageHolder, StageRecord, WebhookSubscription
 
 
 @dataclass
 class Held:
-    """The escalation whose row this transaction has locked, and its stage records as read or
-    written since: what the flow's callbacks would otherwise read again several times over."""
+    """The escalation whose row this transaction has locked, its stage records and each
+    stage's holder rows (with their people) as read or written since: what the flow's
+    callbacks and the notifications would otherwise read again several times over. Code that
+    adds a holder row while the lock is held adds it here too (``stages.add_holder``)."""
 
     escalation: Escalation
     records: dict[int, StageRecord] = field(default_factory=dict)
+    holders: dict[int, list[StageHolder]] = field(default_factory=dict)
 
 
 _held: ContextVar[Held | None] = ContextVar("the escalation in hand", default=None)
@@ -75,9 +79,16 @@ class EscalationRowLock:
 
 def lock_escalation(escalation_id: int) -> Escalation:
     """Take the escalation's row lock inside the caller's transaction and return a fresh
-    copy (not ``refresh_from_db``: the status field is protected)."""
+    copy (not ``refresh_from_db``: the status field is protected), with what a transition
+    reads of it anyway: its partnership and policy, and whether either agency's case system
+    listens for its events (``webhooks.queue``)."""
+    listening = WebhookSubscription.objects.filter(
+        Q(agency_id=OuterRef("raising_agency_id")) | Q(agency_id=OuterRef("receiving_agency_id")),
+        active=True,
+    )
     return (
         Escalation.objects.select_for_update(of=("self",))
         .select_related("partnership", "policy")
+        .annotate(webhooks_listening=Exists(listening))
         .get(pk=escalation_id)
     )

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from escalations.audit import save_with_reason
@@ -26,7 +26,7 @@ from escalations.models import (
     User,
 )
 from escalations.models import NotificationEvent as Event
-from escalations.notifications import notify
+from escalations.notifications import notify_all
 
 from . import flows, rules
 from .holders import membership_of, partnership_team
@@ -66,13 +66,23 @@ class Dispute:
 
 
 def _next_reference(partnership_id: int, year: int) -> str:
-    """ESC-2026-0042: numbered per partnership and year under the sequence row's lock."""
-    sequence, _ = ReferenceSequence.objects.select_for_update().get_or_create(
-        partnership_id=partnership_id, year=year
+    """ESC-2026-0042: numbered per partnership and year. One UPDATE counts on and returns
+    the number, holding the sequence row's lock until the raise commits, so two raisers
+    never share a number (Django's ``update`` returns no values: hence the SQL)."""
+    table, last = (
+        connection.ops.quote_name(name) for name in (ReferenceSequence._meta.db_table, "last")
     )
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"ESC-{year}-{sequence.last:04d}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {last} = {last} + 1 "  # noqa: S608 (our names, not input)
+            "WHERE partnership_id = %s AND year = %s RETURNING " + last,
+            [partnership_id, year],
+        )
+        counted = cursor.fetchone()
+    if counted is None:  # the partnership's first escalation of the year
+        ReferenceSequence.objects.get_or_create(partnership_id=partnership_id, year=year)
+        return _next_reference(partnership_id, year)
+    return f"ESC-{year}-{counted[0]:04d}"
 
 
 def _check_raiser(raised_by: User, raising_agency: Agency | None) -> tuple[Membership, Agency]:
@@ -283,23 +293,9 @@ def _link_process(escalation: Escalation) -> None:
 
 
 def _announce_raise(escalation: Escalation) -> None:
-    notify(
-        escalation=escalation,
-        event=Event.RAISED,
-        recipients=holders(escalation, Side.RECEIVING),
-        stage=escalation.stage,
-    )
+    news = [(Event.RAISED, holders(escalation, Side.RECEIVING))]
     if escalation.immediate_risk:
-        notify(
-            escalation=escalation,
-            event=Event.IMMEDIATE_RISK,
-            recipients=partnership_team(escalation),
-            stage=escalation.stage,
-        )
+        news.append((Event.IMMEDIATE_RISK, partnership_team(escalation)))
     elif escalation.stage >= escalation.policy.partnership_from_stage:
-        notify(
-            escalation=escalation,
-            event=Event.PARTNERSHIP_COPY,
-            recipients=partnership_team(escalation),
-            stage=escalation.stage,
-        )
+        news.append((Event.PARTNERSHIP_COPY, partnership_team(escalation)))
+    notify_all(escalation=escalation, stage=escalation.stage, news=news)

@@ -32,7 +32,7 @@ from .holders import (
     partnership_leads,
     partnership_team,
 )
-from .locks import held, holding, lock_escalation
+from .locks import Held, held, holding, lock_escalation
 from .rules import Situation, breach_pending
 from .states import LAST_STAGE
 from .timescales import Clock, elapsed_hours
@@ -54,6 +54,7 @@ def situation(escalation_id: int) -> Iterator[Situation]:
         hand = held(escalation.pk)
         assert hand is not None
         hand.records.update({record.stage: record for record in s.records})
+        hand.holders.update({record.stage: list(record.holders.all()) for record in s.records})
         yield s
 
 
@@ -75,10 +76,32 @@ def record_of(escalation: Escalation, stage: int) -> StageRecord:
 def holders(
     escalation: Escalation, side: Side | None = None, *, with_raiser: bool = False
 ) -> list[User]:
-    """The current stage's holders (and its raiser, if asked), in one query."""
-    rows = current_holder_rows(escalation, side).values("user_id")
-    wanted = Q(pk__in=rows) | Q(pk=escalation.raised_by_id) if with_raiser else Q(pk__in=rows)
-    return list(User.objects.filter(wanted))
+    """The current stage's holders (and its raiser, if asked): as in hand under the
+    escalation's lock, else in one query."""
+    hand = held(escalation.pk)
+    rows = hand.holders.get(escalation.stage) if hand is not None else None
+    if hand is None or rows is None:
+        found = current_holder_rows(escalation, side).values("user_id")
+        wanted = Q(pk__in=found) | Q(pk=escalation.raised_by_id) if with_raiser else Q(pk__in=found)
+        return list(User.objects.filter(wanted))
+    people = [row.user for row in rows if row.until is None and side in (None, row.side)]
+    return people + [_raiser(escalation, hand)] if with_raiser else people
+
+
+def _raiser(escalation: Escalation, hand: Held) -> User:
+    """The raiser, as in hand (they held stage 1 for the raising side), else read."""
+    for rows in hand.holders.values():
+        for row in rows:
+            if row.user_id == escalation.raised_by_id:
+                return row.user
+    return escalation.raised_by
+
+
+def add_holder(escalation: Escalation, row: StageHolder) -> None:
+    """A holder row written while the escalation's lock is held joins the rows in hand."""
+    hand = held(escalation.pk)
+    if hand is not None and row.stage_record.stage in hand.holders:
+        hand.holders[row.stage_record.stage].append(row)
 
 
 def begin_stage(
@@ -92,18 +115,17 @@ def begin_stage(
         by=by,
         reason=reason,
     )
+    rows = [
+        StageHolder(stage_record=record, side=side, user=user, since=now)
+        for side, user in holders_for_stage(escalation, stage)
+    ]
+    rows = create_many_with_reason(
+        StageHolder, rows, by=by, reason=f"Holds stage {stage} from its start"
+    )
     hand = held(escalation.pk)
     if hand is not None:
         hand.records[stage] = record
-    create_many_with_reason(
-        StageHolder,
-        [
-            StageHolder(stage_record=record, side=side, user=user, since=now)
-            for side, user in holders_for_stage(escalation, stage)
-        ],
-        by=by,
-        reason=f"Holds stage {stage} from its start",
-    )
+        hand.holders[stage] = rows
     return record
 
 

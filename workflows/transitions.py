@@ -25,13 +25,21 @@ from escalations.models import (
     User,
 )
 from escalations.models import NotificationEvent as Event
-from escalations.notifications import notify
+from escalations.notifications import notify, notify_all
 
 from . import flows, rules
 from .holders import may_be_named, partnership_team
 from .inputs import limited, required, settling_outcomes
 from .refusals import Invalid
-from .stages import begin_stage, clock_of, conclude_stage, holders, record_of, situation
+from .stages import (
+    add_holder,
+    begin_stage,
+    clock_of,
+    conclude_stage,
+    holders,
+    record_of,
+    situation,
+)
 
 
 def acknowledge(
@@ -68,10 +76,10 @@ def _acknowledge_locked(escalation: Escalation, *, by: User, holder: User) -> No
         # as the rules read them under the lock (prefetched), else read now
         current = [h for h in record.holders.all() if h.side == Side.RECEIVING and h.until is None]
         if not any(row.user_id == holder.pk for row in current):
-            save_with_reason(
-                StageHolder(stage_record=record, side=Side.RECEIVING, user=holder, since=now),
-                by=by,
-                reason="Named holder on acknowledgement",
+            named = StageHolder(stage_record=record, side=Side.RECEIVING, user=holder, since=now)
+            add_holder(
+                escalation,
+                save_with_reason(named, by=by, reason="Named holder on acknowledgement"),
             )
         for row in (row for row in current if row.user_id != holder.pk):
             row.until = now
@@ -147,19 +155,10 @@ def escalate_locked(escalation: Escalation, *, by: User | None, reason: str) -> 
     save_with_reason(escalation, by=by, reason=f"Escalated to stage {escalation.stage}: {reason}")
     flows.complete_stage(escalation)
     record_event(escalation, EventKind.ESCALATED, saved=True)
-    notify(
-        escalation=escalation,
-        event=Event.ESCALATED,
-        recipients=holders(escalation, with_raiser=True),
-        stage=escalation.stage,
-    )
+    news = [(Event.ESCALATED, holders(escalation, with_raiser=True))]
     if escalation.stage >= escalation.policy.partnership_from_stage:
-        notify(
-            escalation=escalation,
-            event=Event.PARTNERSHIP_COPY,
-            recipients=partnership_team(escalation),
-            stage=escalation.stage,
-        )
+        news.append((Event.PARTNERSHIP_COPY, partnership_team(escalation)))
+    notify_all(escalation=escalation, stage=escalation.stage, news=news)
 
 
 def resolve(

@@ -179,9 +179,7 @@ class EscalationSerializer(EscalationSummarySerializer):
     def _situation(self, escalation: Escalation) -> rules.Situation:
         cache = self.context.setdefault("situations", {})
         if escalation.pk not in cache:
-            cache[escalation.pk] = rules.Situation.read(
-                escalation, records=rules.records_for_rules(escalation).order_by("stage")
-            )
+            cache[escalation.pk] = rules.Situation.read(escalation)
         return cache[escalation.pk]  # type: ignore[no-any-return]
 
     def get_stages(self, escalation: Escalation) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ import pytest
 from escalations import services
 from escalations.models import Notification, NotificationEvent, WebhookDelivery
 from escalations.services import Forbidden, Invalid
-from escalations.subscriptions import webhook_subscribe
+from escalations.subscriptions import webhook_stop, webhook_subscribe
 from escalations.webhooks import deliver_due
 from tests.factories import raise_one
 
@@ -189,3 +189,27 @@ def test_the_address_is_checked_again_when_sent(world, clock, receiver, settings
     assert deliver_due() == (0, 1)
     assert "Invalid" in WebhookDelivery.objects.get().last_error
     assert receiver.events == []
+
+
+def test_a_system_connected_mid_dispute_gets_its_events_from_then_on_and_none_once_stopped(
+    world, clock
+):
+    """Whether anyone listens is read with the escalation's lock at every change, so a
+    system connected or stopped between two changes counts from the next one."""
+    escalation = raise_one(world)
+    system = Receiver()
+    try:
+        subscription, _ = webhook_subscribe(
+            by=world.lead, agency=world.police.agency, name="Niche", url=system.url
+        )
+        services.escalation_acknowledge(escalation=escalation, by=world.csc.practitioner)
+        webhook_stop(by=world.lead, subscription=subscription)
+        services.escalation_escalate(
+            escalation=escalation, by=world.police.practitioner, reason="No agreement."
+        )
+    finally:
+        system.server.shutdown()
+        system.server.server_close()
+
+    queued = WebhookDelivery.objects.filter(event__escalation=escalation)
+    assert [delivery.event.kind for delivery in queued] == ["acknowledged"]

@@ -165,3 +165,15 @@ def test_two_delivery_workers_leasing_at_once_never_take_the_same_message(world,
     assert isinstance(rest, set)
     assert not rest & (first | second)
     assert len(first | second | rest) == 30
+
+
+def test_raisers_at_once_never_share_a_reference_even_on_the_years_first(world, clock):
+    """The year's first two come before its sequence row exists; two more come after."""
+
+    def raising(number: int) -> Callable[[], Escalation]:
+        return lambda: raise_one(world, child_reference=f"POL-{number:06d}")
+
+    made = race(raising(1), raising(2)) + race(raising(3), raising(4))
+
+    assert all(isinstance(e, Escalation) for e in made), made
+    assert sorted(e.reference for e in made) == [f"ESC-2026-000{n}" for n in range(1, 5)]

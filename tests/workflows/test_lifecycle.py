@@ -674,6 +674,24 @@ def test_escalating_tells_the_new_holders_and_the_raiser_and_copies_in_the_partn
     }
 
 
+def test_settling_tells_the_current_holders_and_the_raiser_not_who_handed_over(world, clock):
+    escalation = raise_one(world)
+    raiser, colleague = world.police.practitioner, world.police.colleague
+    services.escalation_hand_over(escalation=escalation, by=raiser, to=colleague)
+    services.escalation_acknowledge(
+        escalation=escalation, by=world.csc.practitioner, holder=world.csc.colleague
+    )
+
+    resolve(escalation, colleague)
+
+    # the raiser is told as the raiser; the receiving contact the named holder replaced is not
+    assert notified(escalation, NotificationEvent.RESOLVED) == {
+        raiser,
+        colleague,
+        world.csc.colleague,
+    }
+
+
 def test_the_partnership_team_is_not_copied_in_at_stage_1(world, clock):
     escalation = raise_one(world)
     services.escalation_respond(

@@ -57,23 +57,23 @@ def test_every_holder_has_its_history_row_with_who_and_why(world, clock):
 def test_a_whole_dispute_stays_within_its_query_budget(world, clock, django_assert_max_num_queries):
     """Each step's queries as measured by benches/transitions.py after the flow stopped
     reading what the transition holds, and the acknowledgement's deadline moved onto the
-    stage task with a host's timers armed together, and the stage chose its next itself
-    (issue 13): a step that creeps up fails here."""
+    stage task with a host's timers armed together, the stage chose its next itself, and
+    notifications went to the holders in hand (issue 13): a step that creeps up fails here."""
     raise_one(world, child_reference="POL-000776")  # the content types are cached after it
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(22):
         escalation = raise_one(world, child_reference="POL-000777")
     csc, police = world.csc, world.police
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         services.escalation_acknowledge(escalation=escalation, by=csc.practitioner)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(10):
         services.escalation_respond(
             escalation=escalation, by=csc.practitioner, decision="stands", response="Not met."
         )
-    with django_assert_max_num_queries(31):
+    with django_assert_max_num_queries(24):
         services.escalation_escalate(
             escalation=escalation, by=police.practitioner, reason="No change at stage 1."
         )
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(21):
         services.escalation_resolve(
             escalation=escalation,
             by=police.manager,

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from escalations.models import (
@@ -106,12 +106,24 @@ def who_may_see(escalation: Escalation) -> QuerySet[User]:
 # --------------------------------------------------------------------------------------------
 
 
-def records_for_rules(escalation: Escalation) -> QuerySet[StageRecord]:
-    """The stage records with what the rules read of them: holders and extensions."""
-    return StageRecord.objects.filter(escalation=escalation).prefetch_related(
+def records_for_rules(escalation: Escalation) -> list[StageRecord]:
+    """The stage records in order, with what the rules read of them: holders, and extensions
+    where a stage has any (most never do, and then they are not read)."""
+    records: list[StageRecord] = list(
+        StageRecord.objects.filter(escalation=escalation)
+        .annotate(any_extension=Exists(Extension.objects.filter(stage_record=OuterRef("pk"))))
+        .order_by("stage")
+    )
+    for record in records:
+        if not record.any_extension:  # type: ignore[attr-defined]  # as prefetching would leave it, without the query
+            cache = record.__dict__.setdefault("_prefetched_objects_cache", {})
+            cache["extensions"] = record.extensions.none()
+    prefetch_related_objects(
+        records,
         Prefetch("holders", queryset=StageHolder.objects.select_related("user")),
         "extensions",
     )
+    return records
 
 
 @dataclass
@@ -131,7 +143,7 @@ class Situation:
         records: Iterable[StageRecord] | None = None,
         now: dt.datetime | None = None,
     ) -> Situation:
-        found = list(records_for_rules(escalation) if records is None else records)
+        found = records_for_rules(escalation) if records is None else list(records)
         return cls(escalation, found, now or timezone.now())
 
     @cached_property
