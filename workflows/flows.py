@@ -24,16 +24,15 @@ settling cancels it.
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import nullcontext
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.models import Process, Task
-from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.handle import HandleActivation
 from viewflow.workflow.nodes.start import StartHandleActivation
 from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
@@ -95,28 +94,34 @@ class Deadline(flow.nodes.TimerBoundary):
         _arm_all([self], host_activation)
 
     def _on_host_finished(self, **signal_kwargs: Any) -> None:
-        """The first of a host's deadlines cancels them all, in one UPDATE."""
+        """The first of a host's deadlines cancels them all, in one UPDATE (unless the host's
+        own completion did: ``_StageActivation.complete``)."""
         host_task = signal_kwargs["task"]
-        if host_task.flow_task != self._attached_to:
+        if host_task.flow_task != self._attached_to or getattr(host_task, "deadlines_done", False):
             return
         deadlines = self._deadlines()
         if deadlines[0] is not self:
             return
-        self.flow_class.task_class._default_manager.filter(
-            flow_task__in=deadlines,
-            process_id=host_task.process_id,
-            previous=host_task,
-            status__in=[STATUS.NEW, STATUS.SCHEDULED],
-        ).update(status=STATUS.CANCELED, finished=timezone.now())
+        _waiting_on(host_task, deadlines).update(status=STATUS.CANCELED, finished=timezone.now())
+
+
+def _waiting_on(host_task: Task, deadlines: list[Deadline]) -> Any:
+    """The host's deadlines still waiting."""
+    return Task.objects.filter(
+        flow_task__in=deadlines,
+        process_id=host_task.process_id,
+        previous=host_task,
+        status__in=[STATUS.NEW, STATUS.SCHEDULED],
+    )
 
 
 def _arm_all(
     deadlines: list[Deadline], host_activation: Any, *, follows: Task | None = None
 ) -> None:
     """Timers on a host task, each with its moment computed first, already scheduled: their
-    rows in one INSERT and their links to the host in another, with the host's own link to
-    the task it ``follows`` if that is still to be written. No timer where its moment is
-    None: that host has no such deadline."""
+    rows in one INSERT (with the host's own, if it is not written yet) and their links to
+    the host in another (with the host's link to the task it ``follows``, if given). No
+    timer where its moment is None: that host has no such deadline."""
     task_class = host_activation.flow_class.task_class
     host = host_activation.task
     tasks = []
@@ -133,9 +138,10 @@ def _arm_all(
             continue
         task.scheduled, task.status = moment, STATUS.SCHEDULED
         tasks.append(task)
-    if tasks:
-        task_class._default_manager.bulk_create(tasks)
-        assert all(task.pk for task in tasks), "the database returns new rows' ids"
+    written = tasks if host.pk is not None else [host, *tasks]
+    if written:
+        task_class._default_manager.bulk_create(written)
+        assert all(task.pk for task in written), "the database returns new rows' ids"
     link = task_class.previous.through
     links = [link(from_task_id=task.pk, to_task_id=host.pk) for task in tasks]
     if follows is not None:
@@ -167,6 +173,25 @@ class Start(flow.StartHandle):
 
 class _StageActivation(HandleActivation):
     @Activation.status.super()
+    def complete(self) -> None:
+        """viewflow's, except that inside the transition code's transaction the task's
+        completion and the cancellation of its deadlines still waiting are one UPDATE."""
+        task = self.task
+        if held(self.process.seed_object_id) is None:
+            super().complete.original()
+            return
+        task.finished = timezone.now()
+        deadlines = [node for node in self.flow_task._boundary_events if isinstance(node, Deadline)]
+        itself = Q(pk=task.pk)
+        Task.objects.filter(itself | Q(pk__in=_waiting_on(task, deadlines).values("pk"))).update(
+            status=Case(When(itself, then=Value(STATUS.DONE)), default=Value(STATUS.CANCELED)),
+            started=Case(When(itself, then=Value(task.started)), default=F("started")),
+            finished=task.finished,
+        )
+        task.deadlines_done = True  # the deadlines' own handler has nothing left to do
+        task_finished.send(sender=self.flow_class, process=self.process, task=task)
+
+    @Activation.status.super()
     def create_next(self) -> Any:
         """The still-open gate's choice, made here: the next stage's task while the
         escalation is open, else the end (the gate's own task, its link and its completion
@@ -182,16 +207,19 @@ class Stage(flow.Handle):
     activation_class = _StageActivation
 
     def _create(self, prev_activation: Any, token: Any, data: Any = None, seed: Any = None) -> Any:
-        """viewflow's, except that inside the transition code's transaction the new task's
-        link to the task before it is written with its deadlines' links, in one INSERT."""
+        """viewflow's, except that inside the transition code's transaction the new task is
+        written with its deadlines in one INSERT, and its link to the task before it with
+        theirs in another."""
         if held(prev_activation.process.seed_object_id) is None:
             return super()._create(prev_activation, token, data=data, seed=seed)
         task = self.flow_class.task_class(  # as viewflow's Activation.create makes it
-            process=prev_activation.process, flow_task=self, token=token
+            process=prev_activation.process,
+            flow_task=self,
+            flow_task_type=self.task_type,  # as Task.save sets it; bulk_create does not
+            token=token,
         )
         task.data = data if data is not None else {}
         task.seed = seed
-        task.save()
         activation = self.activation_class(task)
         deadlines = [node for node in self._boundary_events if isinstance(node, Deadline)]
         assert len(deadlines) == len(self._boundary_events), "a stage's timers are Deadlines"
@@ -199,39 +227,34 @@ class Stage(flow.Handle):
         return activation
 
 
-class _EndActivation(EndActivation):
-    @Activation.status.super()
-    def activate(self) -> None:
-        """viewflow's End, without a savepoint when the transition code moves the flow (inside
-        its transaction, under the escalation's lock, where an error rolls everything back).
-        After a timer's handler it keeps viewflow's savepoint, so that a failure is recorded
-        on the task as viewflow records it."""
-        moving = held(self.process.seed_object_id) is not None
-        guard = nullcontext() if moving else transaction.atomic(savepoint=True)
-        with self.exception_guard(), guard:
-            self.task.started = timezone.now()
-            task_started.send(sender=self.flow_class, process=self.process, task=self.task)
-            waiting = (
-                self.flow_class.task_class._default_manager.filter(
-                    process=self.process, finished__isnull=True
-                )
-                .exclude(pk=self.task.pk)
-                .exists()
-            )
-            if not waiting:
-                self.process.status = STATUS.DONE
-                self.process.finished = timezone.now()
-                self.process.save()
-            task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
-            if not waiting:
-                flow_finished.send(sender=self.flow_class, process=self.process, task=self.task)
-
-
 class End(flow.End):
-    """viewflow's End, without a savepoint around its one read and one write when a person's
-    transition ends the process."""
+    """viewflow's End; inside the transition code's transaction (under the escalation's lock,
+    where an error rolls everything back) it is reached at once, without a savepoint, and its
+    task is written once, finished (viewflow writes it new, then again finished). After a
+    timer's handler it is viewflow's own, which records a failure on the task."""
 
-    activation_class = _EndActivation
+    def _create(self, prev_activation: Any, token: Any, data: Any = None, seed: Any = None) -> Any:
+        if held(prev_activation.process.seed_object_id) is None:
+            return super()._create(prev_activation, token, data=data, seed=seed)
+        process, flow_class, now = prev_activation.process, self.flow_class, timezone.now()
+        waiting = flow_class.task_class._default_manager.filter(
+            process=process, finished__isnull=True
+        ).exists()
+        if not waiting:
+            process.status, process.finished = STATUS.DONE, now
+            process.save()
+        task = flow_class.task_class(
+            process=process, flow_task=self, token=token, status=STATUS.DONE, started=now
+        )
+        task.data = data if data is not None else {}
+        task.seed, task.finished = seed, now
+        task.save()
+        task.previous.add(prev_activation.task)
+        task_started.send(sender=flow_class, process=process, task=task)
+        task_finished.send(sender=flow_class, process=process, task=task)
+        if not waiting:
+            flow_finished.send(sender=flow_class, process=process, task=task)
+        return self.activation_class(task)  # done: viewflow neither activates nor completes it
 
 
 class EscalationFlow(flow.Flow):

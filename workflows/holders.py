@@ -21,6 +21,7 @@ from escalations.models import (
 )
 from escalations.models.choices import ROLE_FOR_STAGE, TEAM_ROLES
 
+from .locks import held
 from .states import LAST_STAGE
 
 
@@ -57,6 +58,23 @@ def may_be_named(escalation: Escalation) -> QuerySet[User]:
         .select_related("membership")
         .distinct()
     )
+
+
+def may_name(escalation: Escalation, user: User) -> bool:
+    """Whether ``user`` is among ``may_be_named(escalation)``. Under the escalation's lock,
+    an active member of the receiving agency who holds or held a stage of it for that agency
+    is, by the holder rows in hand and their membership as the rules read it, without a
+    query; anyone else is asked of the database."""
+    hand = held(escalation.pk)
+    if hand is not None and user.is_active and User.membership.is_cached(user):  # type: ignore[attr-defined]
+        holds_for_it = any(
+            row.user_id == user.pk and row.side == Side.RECEIVING
+            for rows in hand.holders.values()
+            for row in rows
+        )
+        if holds_for_it and user.membership.agency_id == escalation.receiving_agency_id:
+            return True
+    return may_be_named(escalation).filter(pk=user.pk).exists()
 
 
 def colleagues_of(holder: User) -> QuerySet[User]:

@@ -77,18 +77,16 @@ class EscalationRowLock:
             yield
 
 
-def lock_escalation(escalation_id: int) -> Escalation:
+def lock_escalation(escalation_id: int, *, timing: bool = True) -> Escalation:
     """Take the escalation's row lock inside the caller's transaction and return a fresh
     copy (not ``refresh_from_db``: the status field is protected), with what a transition
-    reads of it anyway: its partnership and policy, and whether either agency's case system
-    listens for its events (``webhooks.queue``)."""
+    reads of it anyway: whether either agency's case system listens for its events
+    (``webhooks.queue``), and unless ``timing`` is off its partnership and policy."""
     listening = WebhookSubscription.objects.filter(
         Q(agency_id=OuterRef("raising_agency_id")) | Q(agency_id=OuterRef("receiving_agency_id")),
         active=True,
     )
-    return (
-        Escalation.objects.select_for_update(of=("self",))
-        .select_related("partnership", "policy")
-        .annotate(webhooks_listening=Exists(listening))
-        .get(pk=escalation_id)
-    )
+    copy = Escalation.objects.select_for_update(of=("self",))
+    if timing:
+        copy = copy.select_related("partnership", "policy")
+    return copy.annotate(webhooks_listening=Exists(listening)).get(pk=escalation_id)

@@ -39,17 +39,20 @@ from .timescales import Clock, elapsed_hours
 
 
 @contextmanager
-def locked(escalation_id: int) -> Iterator[Escalation]:
+def locked(escalation_id: int, *, timing: bool = True) -> Iterator[Escalation]:
+    """The escalation's row lock, in a transaction. ``timing``: read its partnership and
+    policy with it (its calendar and timescales); a change that times nothing (an
+    acknowledgement, a response) leaves them out, and they would be read if asked for."""
     with transaction.atomic():
-        escalation = lock_escalation(escalation_id)
+        escalation = lock_escalation(escalation_id, timing=timing)
         with holding(escalation):
             yield escalation
 
 
 @contextmanager
-def situation(escalation_id: int) -> Iterator[Situation]:
+def situation(escalation_id: int, *, timing: bool = True) -> Iterator[Situation]:
     """The escalation's row lock first, then what the rules read of it, in one transaction."""
-    with locked(escalation_id) as escalation:
+    with locked(escalation_id, timing=timing) as escalation:
         s = Situation.read(escalation)
         hand = held(escalation.pk)
         assert hand is not None

@@ -28,7 +28,7 @@ from escalations.models import NotificationEvent as Event
 from escalations.notifications import notify, notify_all
 
 from . import flows, rules
-from .holders import may_be_named, partnership_team
+from .holders import may_name, partnership_team
 from .inputs import limited, required, settling_outcomes
 from .refusals import Invalid
 from .stages import (
@@ -51,7 +51,7 @@ def acknowledge(
 ) -> Escalation:
     """A receiving-side holder acknowledges and names who holds it for the receiving agency;
     at stage 1 the named holder replaces the agency's stage-1 contacts."""
-    with situation(escalation_id) as s:
+    with situation(escalation_id, timing=False) as s:
         rules.may_acknowledge(s, by, expected_stage=expected_stage).check()
         _acknowledge_locked(s.escalation, by=by, holder=holder or by)
     return s.escalation
@@ -59,7 +59,7 @@ def acknowledge(
 
 def _acknowledge_locked(escalation: Escalation, *, by: User, holder: User) -> None:
     now = timezone.now()
-    if not may_be_named(escalation).filter(pk=holder.pk).exists():
+    if not may_name(escalation, holder):
         raise Invalid(
             f"The named holder must be an active member of {escalation.receiving_agency} who "
             f"may hold stage {escalation.stage}: its contact, someone in the stage's role, or "
@@ -104,7 +104,7 @@ def respond(
 ) -> Escalation:
     """A receiving-side holder records the agency's decision now (changed, stands, partly)
     and why. Responding acknowledges it too if nobody had."""
-    with situation(escalation_id) as s:
+    with situation(escalation_id, timing=False) as s:
         rules.may_respond(s, by, expected_stage=expected_stage).check()
         if decision not in Decision.values:
             raise Invalid("Choose the agency's decision now.", field="decision")

@@ -20,6 +20,7 @@ from escalations import services
 from escalations.models import (
     Escalation,
     Extension,
+    Membership,
     Note,
     Notification,
     NotificationEvent,
@@ -153,6 +154,19 @@ def test_the_named_holder_must_work_at_the_receiving_agency(world, clock):
             escalation=escalation, by=world.csc.practitioner, holder=world.outsider
         )
     assert fresh(escalation).acknowledged_at is None
+
+
+def test_a_holder_who_has_moved_to_another_agency_cannot_name_themselves(world, clock):
+    escalation = raise_one(world)
+    moved = world.csc.practitioner  # holds stage 1 for the receiving agency
+    Membership.objects.filter(user=moved).update(agency=world.police.agency)
+    moved = User.objects.get(pk=moved.pk)
+
+    with pytest.raises(Refused, match="active member of Northshire Children's Services"):
+        services.escalation_acknowledge(escalation=escalation, by=moved)
+    services.escalation_acknowledge(escalation=escalation, by=moved, holder=world.csc.colleague)
+
+    assert fresh(escalation).receiving_holder == world.csc.colleague
 
 
 def test_stage_2_is_held_by_the_stage_2_contacts_or_every_manager_of_an_agency_that_names_none(
@@ -451,6 +465,9 @@ def test_the_flow_process_ends_with_nothing_left_waiting_when_an_escalation_clos
     assert escalation.process.status == "DONE"
     left = Task.objects.filter(process=escalation.process, status__in=LIVE_TASK_STATUSES)
     assert list(left.values_list("flow_task", "status")) == []
+    end = Task.objects.get(process=escalation.process, flow_task=EscalationFlow.end)
+    assert (end.status, end.started is not None, end.finished is not None) == ("DONE", True, True)
+    assert [task.flow_task for task in end.previous.all()] == [EscalationFlow.stage]
 
 
 def test_the_acknowledgement_deadline_waits_on_the_stage_task_until_someone_acknowledges(

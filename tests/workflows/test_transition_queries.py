@@ -60,20 +60,20 @@ def test_a_whole_dispute_stays_within_its_query_budget(world, clock, django_asse
     stage task with a host's timers armed together, the stage chose its next itself, and
     notifications went to the holders in hand (issue 13): a step that creeps up fails here."""
     raise_one(world, child_reference="POL-000776")  # the content types are cached after it
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(21):
         escalation = raise_one(world, child_reference="POL-000777")
     csc, police = world.csc, world.police
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         services.escalation_acknowledge(escalation=escalation, by=csc.practitioner)
     with django_assert_max_num_queries(10):
         services.escalation_respond(
             escalation=escalation, by=csc.practitioner, decision="stands", response="Not met."
         )
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(22):
         services.escalation_escalate(
             escalation=escalation, by=police.practitioner, reason="No change at stage 1."
         )
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(19):
         services.escalation_resolve(
             escalation=escalation,
             by=police.manager,
