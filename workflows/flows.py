@@ -119,9 +119,10 @@ def _arm_all(
     deadlines: list[Deadline], host_activation: Any, *, follows: Task | None = None
 ) -> None:
     """Timers on a host task, each with its moment computed first, already scheduled: their
-    rows in one INSERT (with the host's own, if it is not written yet) and their links to
-    the host in another (with the host's link to the task it ``follows``, if given). No
-    timer where its moment is None: that host has no such deadline."""
+    rows in one INSERT (with the host's own and the one it ``follows``, if they are not
+    written yet) and their links to the host in another (with the host's link to the task
+    it follows, if given). No timer where its moment is None: that host has no such
+    deadline."""
     task_class = host_activation.flow_class.task_class
     host = host_activation.task
     tasks = []
@@ -138,7 +139,8 @@ def _arm_all(
             continue
         task.scheduled, task.status = moment, STATUS.SCHEDULED
         tasks.append(task)
-    written = tasks if host.pk is not None else [host, *tasks]
+    waiting = [task for task in (follows, host) if task is not None and task.pk is None]
+    written = [*waiting, *tasks]
     if written:
         task_class._default_manager.bulk_create(written)
         assert all(task.pk for task in written), "the database returns new rows' ids"
@@ -164,9 +166,21 @@ class _StartActivation(StartHandleActivation):
                 flow_started.send(sender=self.flow_class, process=self.process, task=self.task)
                 self.activate_next()
 
+    @Activation.status.super()
+    def complete(self) -> None:
+        """viewflow's, except that when the raise starts the flow at a stage the start's task
+        is written with the stage's task and its timers, in one INSERT (``_arm_all``)."""
+        if held(self.process.seed_object_id) is None or not isinstance(self.flow_task._next, Stage):
+            super().complete.original()
+            return
+        self.task.finished = timezone.now()
+        self.task.flow_task_type = self.flow_task.task_type  # as Task.save sets it
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
 
 class Start(flow.StartHandle):
-    """viewflow's StartHandle, without a savepoint inside the raise's transaction."""
+    """viewflow's StartHandle, without a savepoint inside the raise's transaction, its task
+    written with the first stage's."""
 
     activation_class = _StartActivation
 

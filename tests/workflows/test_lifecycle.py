@@ -35,6 +35,8 @@ from tests.factories import World, make_user, make_world, raise_one
 from workflows import timers
 from workflows.calendar import LONDON
 from workflows.flows import EscalationFlow
+from workflows.holders import may_be_named, may_name
+from workflows.stages import situation
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +169,24 @@ def test_a_holder_who_has_moved_to_another_agency_cannot_name_themselves(world, 
     services.escalation_acknowledge(escalation=escalation, by=moved, holder=world.csc.colleague)
 
     assert fresh(escalation).receiving_holder == world.csc.colleague
+
+
+@pytest.mark.parametrize("holder_active", [True, False])
+def test_who_may_be_named_is_the_same_asked_of_the_rows_in_hand_or_of_the_database(
+    world, clock, holder_active
+):
+    escalation = raise_one(world)
+    User.objects.filter(pk=world.csc.practitioner.pk).update(is_active=holder_active)
+    ids = [world.csc.practitioner.pk, world.csc.colleague.pk, world.csc.manager.pk]
+    ids += [world.police.practitioner.pk, world.outsider.pk, world.lead.pk]
+    asked = set(may_be_named(escalation).filter(pk__in=ids))
+
+    with situation(escalation.pk) as s:
+        people = list(User.objects.filter(pk__in=ids).select_related("membership"))
+        in_hand = {person for person in people if may_name(s.escalation, person)}
+
+    assert in_hand == asked
+    assert (world.csc.practitioner in asked) is holder_active
 
 
 def test_stage_2_is_held_by_the_stage_2_contacts_or_every_manager_of_an_agency_that_names_none(
@@ -549,6 +569,25 @@ def test_an_open_escalations_process_waits_on_its_stage_and_timers(world, clock)
     escalation.process.refresh_from_db()
     assert escalation.process.status == "NEW"
     assert Task.objects.filter(process=escalation.process, status=STATUS.SCHEDULED).exists()
+
+
+def test_a_raised_escalations_flow_runs_from_its_start_to_its_stage_and_timers(world, clock):
+    escalation = raise_one(world)
+
+    tasks = Task.objects.filter(process=fresh(escalation).process)
+    start = tasks.get(flow_task=EscalationFlow.start)
+    stage = tasks.get(flow_task=EscalationFlow.stage)
+    assert (start.status, start.flow_task_type, start.finished is not None) == (
+        "DONE",
+        "START",
+        True,
+    )
+    assert (stage.status, stage.flow_task_type) == ("NEW", "FUNCTION")
+    assert list(stage.previous.all()) == [start]
+    timers = tasks.filter(flow_task_type="TIMER")
+    assert {timer.status for timer in timers} == {STATUS.SCHEDULED}
+    assert all(list(timer.previous.all()) == [stage] for timer in timers)
+    assert timers.count() == 3  # acknowledgement due, reminder, due moment
 
 
 # --------------------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ def test_a_whole_dispute_stays_within_its_query_budget(world, clock, django_asse
     stage task with a host's timers armed together, the stage chose its next itself, and
     notifications went to the holders in hand (issue 13): a step that creeps up fails here."""
     raise_one(world, child_reference="POL-000776")  # the content types are cached after it
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(20):
         escalation = raise_one(world, child_reference="POL-000777")
     csc, police = world.csc, world.police
     with django_assert_max_num_queries(10):
