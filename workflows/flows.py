@@ -72,6 +72,16 @@ def _fired_for_stage(activation: Any) -> int:
 # transition's queries).
 
 
+def _moving(process: Process) -> bool:
+    """The transition code is moving this process, inside its transaction, under the
+    escalation's row lock (where an error rolls everything back)."""
+    return held(process.seed_object_id) is not None
+
+
+def _deadlines_on(node: Any) -> list[Deadline]:
+    return [event for event in node._boundary_events if isinstance(event, Deadline)]
+
+
 class Deadline(flow.nodes.TimerBoundary):
     """A non-interrupting timer on a task. A host's deadlines are armed together, each with
     its moment computed before its row is written, already scheduled, in two INSERTs
@@ -79,13 +89,10 @@ class Deadline(flow.nodes.TimerBoundary):
     it: four queries a timer). When the host task ends, every deadline still waiting on it is
     cancelled in one UPDATE (viewflow reads, and saves, each)."""
 
-    def _deadlines(self) -> list[Deadline]:
-        return [n for n in self._attached_to._boundary_events if isinstance(n, Deadline)]
-
     def _arm(self, host_activation: Any) -> None:
         """viewflow arms a host's boundary events one by one: the first of its deadlines
         arms them all at once."""
-        deadlines = self._deadlines()
+        deadlines = _deadlines_on(self._attached_to)
         if deadlines[0] is self:
             _arm_all(deadlines, host_activation)
 
@@ -99,7 +106,7 @@ class Deadline(flow.nodes.TimerBoundary):
         host_task = signal_kwargs["task"]
         if host_task.flow_task != self._attached_to or getattr(host_task, "deadlines_done", False):
             return
-        deadlines = self._deadlines()
+        deadlines = _deadlines_on(self._attached_to)
         if deadlines[0] is not self:
             return
         _waiting_on(host_task, deadlines).update(status=STATUS.CANCELED, finished=timezone.now())
@@ -157,7 +164,7 @@ class _StartActivation(StartHandleActivation):
     def execute(self) -> None:
         """viewflow's start, without a savepoint when the raise starts it (inside the raise's
         transaction, holding the new escalation, where an error rolls the raise back whole)."""
-        moving = held(self.process.seed_object_id) is not None
+        moving = _moving(self.process)
         task_started.send(sender=self.flow_class, process=self.process, task=self.task)
         with transaction.atomic(savepoint=not moving):
             self.process.save()
@@ -170,7 +177,7 @@ class _StartActivation(StartHandleActivation):
     def complete(self) -> None:
         """viewflow's, except that when the raise starts the flow at a stage the start's task
         is written with the stage's task and its timers, in one INSERT (``_arm_all``)."""
-        if held(self.process.seed_object_id) is None or not isinstance(self.flow_task._next, Stage):
+        if not _moving(self.process) or not isinstance(self.flow_task._next, Stage):
             super().complete.original()
             return
         self.task.finished = timezone.now()
@@ -191,11 +198,11 @@ class _StageActivation(HandleActivation):
         """viewflow's, except that inside the transition code's transaction the task's
         completion and the cancellation of its deadlines still waiting are one UPDATE."""
         task = self.task
-        if held(self.process.seed_object_id) is None:
+        if not _moving(self.process):
             super().complete.original()
             return
         task.finished = timezone.now()
-        deadlines = [node for node in self.flow_task._boundary_events if isinstance(node, Deadline)]
+        deadlines = _deadlines_on(self.flow_task)
         itself = Q(pk=task.pk)
         Task.objects.filter(itself | Q(pk__in=_waiting_on(task, deadlines).values("pk"))).update(
             status=Case(When(itself, then=Value(STATUS.DONE)), default=Value(STATUS.CANCELED)),
@@ -224,7 +231,7 @@ class Stage(flow.Handle):
         """viewflow's, except that inside the transition code's transaction the new task is
         written with its deadlines in one INSERT, and its link to the task before it with
         theirs in another."""
-        if held(prev_activation.process.seed_object_id) is None:
+        if not _moving(prev_activation.process):
             return super()._create(prev_activation, token, data=data, seed=seed)
         task = self.flow_class.task_class(  # as viewflow's Activation.create makes it
             process=prev_activation.process,
@@ -235,7 +242,7 @@ class Stage(flow.Handle):
         task.data = data if data is not None else {}
         task.seed = seed
         activation = self.activation_class(task)
-        deadlines = [node for node in self._boundary_events if isinstance(node, Deadline)]
+        deadlines = _deadlines_on(self)
         assert len(deadlines) == len(self._boundary_events), "a stage's timers are Deadlines"
         _arm_all(deadlines, activation, follows=prev_activation.task)
         return activation
@@ -248,7 +255,7 @@ class End(flow.End):
     timer's handler it is viewflow's own, which records a failure on the task."""
 
     def _create(self, prev_activation: Any, token: Any, data: Any = None, seed: Any = None) -> Any:
-        if held(prev_activation.process.seed_object_id) is None:
+        if not _moving(prev_activation.process):
             return super()._create(prev_activation, token, data=data, seed=seed)
         process, flow_class, now = prev_activation.process, self.flow_class, timezone.now()
         waiting = flow_class.task_class._default_manager.filter(

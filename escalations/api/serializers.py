@@ -428,19 +428,13 @@ class CaseFileInput(StageInput):
 
 def person_named(username: str, *, partnership_id: int, field: str) -> User | None:
     """A member of the partnership by username (None when not given)."""
-    if not username:
-        return None
-    found = User.objects.filter(
-        username=username, membership__partnership_id=partnership_id
-    ).first()
-    if found is None:
-        raise serializers.ValidationError({field: [f"There is nobody called {username!r} here."]})
-    return found
+    found = people_named([username], partnership_id=partnership_id, field=field)
+    return found[0] if found else None
 
 
 def people_named(usernames: list[str], *, partnership_id: int, field: str) -> list[User]:
     """Members of the partnership by username, in one query, each once, in the order given
-    (the first name nobody has is refused as ``person_named`` refuses it)."""
+    (the first name nobody has is refused). Empty names are left out."""
     names = [name for name in dict.fromkeys(usernames) if name]
     found = {
         user.username: user
